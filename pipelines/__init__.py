@@ -1,0 +1,1 @@
+"""Ingestion pipelines: read, normalise headers, parse, validate and load uploads."""

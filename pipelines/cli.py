@@ -1,0 +1,210 @@
+"""Command line over the same functions the upload page uses: python -m pipelines ..."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+
+from pipelines.ingest import IngestReport, ingest_bytes
+from pipelines.loader import RollbackRefused, rollback
+from pipelines.problems import FileRejected, Problem
+from pipelines.template import template_bytes
+from sapat import db
+from sapat.i18n import LANGUAGES, code_label, translate
+from schemas.registry import DATASETS
+
+EXIT_OK, EXIT_REJECTED, EXIT_FILE = 0, 1, 2
+MAX_LISTED = 50
+
+
+def _lang(args: argparse.Namespace) -> str:
+    return args.lang or os.environ.get("SAPAT_LANG", "en")
+
+
+def _user() -> str:
+    try:
+        return os.environ.get("SAPAT_USER") or getpass.getuser()
+    except Exception:
+        return "cli"
+
+
+def _open(args: argparse.Namespace, lang: str) -> duckdb.DuckDBPyConnection:
+    path = db.resolve_db_path(args.db)
+    try:
+        return db.connect(path)
+    except db.WarehouseLocked:
+        raise FileRejected("locked", path=str(path)) from None
+
+
+def format_problem(p: Problem, lang: str) -> str:
+    where = []
+    if p.sheet:
+        where.append(f"[{p.sheet}]")
+    if p.row is not None:
+        where.append(translate("cli.row", lang, row=p.row))
+    if p.column:
+        where.append(f"«{p.column}»")
+    value = f'"{p.value}" ' if p.value not in (None, "") else ""
+    return translate("cli.problem_line", lang, where=" ".join(where) or "—", value=value, message=p.message(lang))
+
+
+def print_report(report: IngestReport, lang: str, show_all: bool) -> None:
+    name = translate(f"dataset.{report.dataset}", lang)
+    for notice in report.notices:
+        print(notice.message(lang))
+    if report.result is None:
+        key = "cli.check_bad" if report.problems else "cli.check_ok"
+        print(translate(key, lang, dataset=name, file=report.file_name, rows=report.rows_in, bad=report.bad_rows))
+    else:
+        r = report.result
+        print(translate("cli.summary", lang, dataset=name, file=report.file_name, rows_in=r.rows_in,
+                        loaded=r.rows_loaded, rejected=r.rows_rejected))
+        print(translate("cli.batch", lang, batch_id=r.batch_id, status=code_label(r.status, lang),
+                        new=r.rows_new, changed=r.rows_changed, unchanged=r.rows_unchanged))
+    if report.problems:
+        print(translate("cli.problems", lang, count=len(report.problems)))
+        shown = report.problems if show_all else report.problems[:MAX_LISTED]
+        for p in shown:
+            print("  " + format_problem(p, lang))
+        if len(shown) < len(report.problems):
+            print("  " + translate("cli.more_problems", lang, count=len(report.problems) - len(shown)))
+
+
+def _read(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except (FileNotFoundError, IsADirectoryError):
+        raise FileRejected("not_found", path=path) from None
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    lang = _lang(args)
+    data = _read(args.file)
+    conn = _open(args, lang)
+    report = ingest_bytes(
+        conn, args.dataset, Path(args.file).name, data, mode=args.mode.replace("-", "_"),
+        sheet=args.sheet, user=_user(), lang=lang,
+    )
+    print_report(report, lang, args.all)
+    return EXIT_OK if report.loaded else EXIT_REJECTED
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    lang = _lang(args)
+    data = _read(args.file)
+    conn = None
+    path = db.resolve_db_path(args.db)
+    if path.exists():
+        # References (e.g. a licence's programme) are checked against the warehouse when
+        # it can be read; a running dashboard holding it only means they are skipped.
+        try:
+            conn = duckdb.connect(str(path), read_only=True)
+        except duckdb.Error:
+            conn = None
+    report = ingest_bytes(conn, args.dataset, Path(args.file).name, data, sheet=args.sheet,
+                          lang=lang, check_only=True)
+    print_report(report, lang, args.all)
+    return EXIT_REJECTED if report.problems else EXIT_OK
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    lang = args.lang or "ky"
+    out = Path(args.out or f"{args.dataset}_{lang}.xlsx")
+    out.write_bytes(template_bytes(args.dataset, lang))
+    print(translate("cli.template_written", lang, path=out))
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from pipelines.demo import build_demo
+
+    lang = _lang(args)
+    path = db.resolve_db_path(args.db)
+    started = time.perf_counter()
+    counts = build_demo(path)
+    summary = ", ".join(f"{name} {n}" for name, n in counts.items())
+    print(translate("cli.demo_built", lang, path=path, seconds=f"{time.perf_counter() - started:.1f}", summary=summary))
+    return EXIT_OK
+
+
+def cmd_batches(args: argparse.Namespace) -> int:
+    lang = _lang(args)
+    conn = _open(args, lang)
+    rows = conn.execute(
+        "SELECT batch_id, dataset, file_name, uploaded_by, strftime(uploaded_at, '%Y-%m-%d %H:%M'),"
+        " mode, rows_in, rows_loaded, rows_rejected, status FROM upload_batches ORDER BY batch_id"
+    ).fetchall()
+    if not rows:
+        print(translate("cli.no_batches", lang))
+        return EXIT_OK
+    header = ("batch", "dataset", "file", "by", "at", "mode", "in", "loaded", "rejected", "status")
+    table = [header] + [tuple("" if v is None else str(v) for v in r) for r in rows]
+    widths = [max(len(r[i]) for r in table) for i in range(len(header))]
+    for r in table:
+        print("  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip())
+    return EXIT_OK
+
+
+def cmd_rollback(args: argparse.Namespace) -> int:
+    lang = _lang(args)
+    conn = _open(args, lang)
+    try:
+        done = rollback(conn, args.batch_id, _user())
+    except RollbackRefused as exc:
+        reason = translate(f"rollback.{exc.code}", lang, **exc.params)
+        print(translate("cli.rollback_refused", lang, batch_id=args.batch_id, reason=reason))
+        return EXIT_REJECTED
+    print(translate("cli.rolled_back", lang, batch_id=args.batch_id, **done))
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m pipelines", description="Sapat data pipelines")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def add(name: str, func, help_text: str, *, db_arg: bool = True) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text)
+        p.set_defaults(func=func)
+        if db_arg:
+            p.add_argument("--db", help="warehouse file (default: $SAPAT_DB or data/sapat.duckdb)")
+        p.add_argument("--lang", choices=LANGUAGES, help="language of messages (default: $SAPAT_LANG or en)")
+        return p
+
+    datasets = sorted(DATASETS)
+    p = add("ingest", cmd_ingest, "load a csv/xlsx into the warehouse")
+    p.add_argument("dataset", choices=datasets)
+    p.add_argument("file")
+    p.add_argument("--mode", choices=("strict", "valid-rows"), default="strict")
+    p.add_argument("--sheet")
+    p.add_argument("--all", action="store_true", help="list every problem")
+    p = add("check", cmd_check, "validate a file without loading it")
+    p.add_argument("dataset", choices=datasets)
+    p.add_argument("file")
+    p.add_argument("--sheet")
+    p.add_argument("--all", action="store_true", help="list every problem")
+    p = add("template", cmd_template, "write an xlsx template", db_arg=False)
+    p.add_argument("dataset", choices=datasets)
+    p.add_argument("--out")
+    add("demo", cmd_demo, "build the demo warehouse")
+    add("batches", cmd_batches, "list uploads")
+    p = add("rollback", cmd_rollback, "undo one upload")
+    p.add_argument("batch_id", type=int)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    lang = _lang(args)
+    try:
+        return args.func(args)
+    except FileRejected as exc:
+        print(exc.message(lang), file=sys.stderr)
+        return EXIT_FILE
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,316 @@
+"""Explicit parsing of raw cell text into typed values, never silent coercion.
+
+Every parser takes one cleaned, non-empty cell text and returns the value, or raises
+ParseError with a problem code. Columns are parsed by their distinct values, so a
+100,000-row column with twenty distinct values costs twenty parses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from sapat.i18n import LANGUAGES, catalog
+
+
+class ParseError(ValueError):
+    """A cell that cannot be read as its column's type; ``code`` names the problem."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+# Published tables write "missing" in many ways; for typed columns all mean "no value".
+MISSING = {"", "-", "–", "—", "n/a", "na", "n.a.", "null", "none", "nan", "#n/a"}
+_SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
+
+
+def clean(value: Any) -> str | None:
+    """Trim a raw cell (non-breaking spaces too); blank → None."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    text = _SPACES.sub(" ", str(value)).strip()
+    return text or None
+
+
+# --- numbers ----------------------------------------------------------------------------
+_INT = re.compile(r"^[+-]?\d+$")
+_INT_FLOAT = re.compile(r"^([+-]?\d+)\.0+$")
+_GROUPED = re.compile(r"^[+-]?\d{1,3}([ ,.'’]\d{3})+$")
+
+
+def parse_int(text: str) -> int:
+    """``1 401``, ``3,730``, ``3.705`` (grouped thousands) and ``12.0`` are integers; ``1.9`` is not."""
+    compact = text.replace(" ", "")
+    if _INT.match(compact):
+        return int(compact)
+    if m := _INT_FLOAT.match(compact):
+        return int(m.group(1))
+    if _GROUPED.match(text):
+        return int(re.sub(r"[ ,.'’]", "", text))
+    raise ParseError("not_integer")
+
+
+def parse_float(text: str) -> float:
+    """Decimal point or decimal comma; thousands separators; a trailing % is dropped."""
+    s = text.replace(" ", "").replace("'", "").replace("’", "")
+    if s.endswith("%"):
+        s = s[:-1]
+    if "," in s and "." in s:
+        # The later separator is the decimal one: 1.234,5 or 1,234.5.
+        if s.rfind(",") > s.rfind("."):
+            s = s.replace(".", "").replace(",", ".")
+        else:
+            s = s.replace(",", "")
+    elif s.count(",") == 1:
+        s = s.replace(",", ".")
+    elif s.count(",") > 1:
+        s = s.replace(",", "")
+    try:
+        value = float(s)
+    except ValueError:
+        raise ParseError("not_number") from None
+    if not math.isfinite(value):
+        raise ParseError("not_number")
+    return value
+
+
+# --- dates ------------------------------------------------------------------------------
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_DMY = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})(?: \d{1,2}:\d{2}(?::\d{2})?)?$")
+_SERIAL = re.compile(r"^\d{4,5}(?:\.\d+)?$")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+MIN_DATE, MAX_DATE = dt.date(1950, 1, 1), dt.date(2100, 12, 31)
+
+
+def parse_date(text: str) -> dt.date:
+    """ISO dates, ``dd.mm.yyyy`` / ``dd/mm/yyyy`` (day first, as in Kyrgyzstan), Excel serials."""
+    try:
+        if m := _ISO.match(text):
+            value = dt.date(int(m[1]), int(m[2]), int(m[3]))
+        elif m := _DMY.match(text):
+            value = dt.date(int(m[3]), int(m[2]), int(m[1]))
+        elif _SERIAL.match(text):
+            value = _EXCEL_EPOCH + dt.timedelta(days=int(float(text)))
+        else:
+            raise ParseError("not_date")
+    except (ValueError, OverflowError):
+        raise ParseError("not_date") from None
+    if not MIN_DATE <= value <= MAX_DATE:
+        raise ParseError("date_out_of_range")
+    return value
+
+
+# --- booleans ---------------------------------------------------------------------------
+_TRUE = {"true", "yes", "y", "1", "да", "д", "ооба", "ия", "x", "✓", "истина"}
+_FALSE = {"false", "no", "n", "0", "нет", "н", "жок", "ложь"}
+
+
+def parse_bool(text: str) -> bool:
+    """Yes/no in the three languages; ``no`` is never True."""
+    low = text.casefold()
+    if low in _TRUE:
+        return True
+    if low in _FALSE:
+        return False
+    raise ParseError("not_boolean")
+
+
+# --- academic years ---------------------------------------------------------------------
+_AY = re.compile(r"^(\d{4})\s*[-–—/]\s*(\d{2}|\d{4})$")
+
+
+def parse_academic_year(text: str) -> str:
+    """``2024-2025``, ``2024/25``, ``2024–2025`` → ``2024-2025``."""
+    m = _AY.match(text)
+    if not m:
+        raise ParseError("not_academic_year")
+    first = int(m[1])
+    second = int(m[2]) if len(m[2]) == 4 else (first // 100) * 100 + int(m[2])
+    if second != first + 1:
+        raise ParseError("not_academic_year")
+    return f"{first}-{second}"
+
+
+# --- published rank texts ---------------------------------------------------------------
+@dataclass(frozen=True)
+class Rank:
+    """A rank as published and what it means."""
+
+    display: str
+    low: int | None
+    high: int | None
+    is_tie: bool
+    is_band: bool
+
+
+_NUM = r"\d{1,3}(?:[ ,.]?\d{3})*"
+_RANK_EXACT = re.compile(rf"^(=)?\s*({_NUM})(?:\.0+)?\s*(=)?$")
+_RANK_BAND = re.compile(rf"^({_NUM})\s*[-–—]\s*({_NUM})$")
+_RANK_OPEN = re.compile(rf"^({_NUM})\s*\+$")
+_UNRANKED = {"reporter", "unranked", "not ranked", "nr", "n/r"}
+
+
+def _rank_number(text: str) -> int:
+    return int(re.sub(r"[ ,.]", "", text))
+
+
+def parse_rank(text: str) -> Rank:
+    """``=39`` / ``7=`` (tie), ``701-710`` / ``201–250`` (band), ``1401+`` (open band), ``Reporter``."""
+    if text.casefold() in _UNRANKED:
+        return Rank(text, None, None, False, False)
+    if m := _RANK_EXACT.match(text):
+        n = _rank_number(m[2])
+        if n < 1:
+            raise ParseError("not_rank")
+        return Rank(text, n, n, bool(m[1] or m[3]), False)
+    if m := _RANK_BAND.match(text):
+        low, high = _rank_number(m[1]), _rank_number(m[2])
+        if not 1 <= low <= high:
+            raise ParseError("not_rank")
+        return Rank(text, low, high, False, True)
+    if m := _RANK_OPEN.match(text):
+        return Rank(text, _rank_number(m[1]), None, False, True)
+    raise ParseError("not_rank")
+
+
+# --- codes ------------------------------------------------------------------------------
+_NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def norm_key(text: str) -> str:
+    """Case-, space- and punctuation-blind key, for headers and coded values."""
+    return _NOT_WORD.sub("", text.casefold().replace("+", "plus"))
+
+
+# Common spellings of codes that are neither the code nor a catalog label.
+CODE_ALIASES = {
+    "erasmus": "erasmus_plus",
+    "erasmusplus": "erasmus_plus",
+    "f": "female",
+    "m": "male",
+    "ж": "female",
+    "м": "male",
+    "э": "male",
+    "out": "outgoing",
+    "in": "incoming",
+    "online": "virtual",
+    "hybrid": "blended",
+}
+
+
+def code_parser(codes: tuple[str, ...]) -> Callable[[str], str]:
+    """A parser accepting a code, or its label in any language, or a common alias."""
+    lookup: dict[str, str] = {}
+    for code in codes:
+        lookup[norm_key(code)] = code
+        for lang in LANGUAGES:
+            label = catalog(lang).get(f"code.{code}")
+            if label:
+                lookup.setdefault(norm_key(label), code)
+    for alias, code in CODE_ALIASES.items():
+        if code in codes:
+            lookup.setdefault(norm_key(alias), code)
+
+    def parse(text: str) -> str:
+        try:
+            return lookup[norm_key(text)]
+        except KeyError:
+            raise ParseError("not_in_list") from None
+
+    return parse
+
+
+def parse_text(text: str) -> str:
+    return text
+
+
+PARSERS: dict[str, Callable[[str], Any]] = {
+    "text": parse_text,
+    "int": parse_int,
+    "year": parse_int,
+    "float": parse_float,
+    "date": parse_date,
+    "bool": parse_bool,
+    "academic_year": parse_academic_year,
+    "rank": parse_rank,
+}
+
+DTYPES = {
+    "text": "str",
+    "code": "str",
+    "academic_year": "str",
+    "int": "Int64",
+    "year": "Int64",
+    "float": "Float64",
+    "bool": "boolean",
+    "date": "datetime64[us]",
+}
+
+
+def parse_series(
+    raw: pd.Series, kind: str, codes: tuple[str, ...] = ()
+) -> tuple[pd.Series, pd.Series]:
+    """Parse a column of raw cells → (values, problem codes); both indexed like ``raw``.
+
+    A cell that fails to parse becomes missing and gets its problem code; the rest stay
+    untouched by any guessing.
+    """
+    parser = code_parser(codes) if kind == "code" else PARSERS[kind]
+    missing = MISSING if kind != "text" else {""}
+    cleaned = raw.map(clean, na_action="ignore")
+    values: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for text in pd.unique(cleaned.dropna()):
+        if text.casefold() in missing:
+            values[text] = None
+            continue
+        try:
+            values[text] = parser(text)
+        except ParseError as exc:
+            values[text] = None
+            errors[text] = exc.code
+    parsed = cleaned.map(values)
+    problems = cleaned.map(errors)
+    if kind == "rank":
+        return parsed, problems
+    if kind == "date":
+        out = pd.to_datetime(parsed.where(parsed.notna(), None), errors="raise").astype(
+            "datetime64[us]"
+        )
+    elif kind in ("text", "code", "academic_year"):
+        out = parsed.astype("str")
+    else:
+        out = pd.array(parsed.where(parsed.notna(), None).tolist(), dtype=DTYPES[kind])
+        out = pd.Series(out, index=raw.index)
+    return out, problems
+
+
+def split_ranks(ranks: pd.Series) -> pd.DataFrame:
+    """Rank objects → rank_display, rank_low, rank_high, is_tie, is_band columns."""
+    has = ranks.notna()
+    get = lambda attr: ranks.map(lambda r: getattr(r, attr), na_action="ignore")  # noqa: E731
+    return pd.DataFrame(
+        {
+            "rank_display": get("display").astype("str").where(has, None).astype("str"),
+            "rank_low": get("low").astype("Float64").astype("Int64"),
+            "rank_high": get("high").astype("Float64").astype("Int64"),
+            "is_tie": get("is_tie").astype("boolean"),
+            "is_band": get("is_band").astype("boolean"),
+        },
+        index=ranks.index,
+    )
+
+
+def empty_like(kind: str, index: pd.Index) -> pd.Series:
+    """An all-missing column of the kind's dtype, for optional columns a file lacks."""
+    return pd.Series([None] * len(index), index=index, dtype=object).astype(DTYPES[kind])
+

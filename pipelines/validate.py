@@ -1,0 +1,87 @@
+"""Lazy Pandera validation turned into per-cell problems with Excel row numbers."""
+
+from __future__ import annotations
+
+import re
+
+import duckdb
+import pandas as pd
+import pandera.pandas as pa
+
+from pipelines.problems import Problem
+from schemas.registry import Dataset
+
+_BOUND = re.compile(r"^(greater_than_or_equal_to|less_than_or_equal_to|greater_than|less_than)\((.*)\)$")
+_CHECK_CODES = {
+    "not_nullable": "required",
+    "str_matches": "bad_format",
+    "multiple_fields_uniqueness": "duplicate_key",
+    "field_uniqueness": "duplicate_key",
+}
+
+
+def _problem_code(check: str) -> tuple[str, dict[str, str]]:
+    if m := _BOUND.match(check):
+        code = "too_small" if m[1].startswith("greater") else "too_large"
+        return code, {"limit": m[2]}
+    if check.startswith("isin"):
+        return "not_in_list", {}
+    if check.startswith("str_matches"):
+        return "bad_format", {}
+    return _CHECK_CODES.get(check, check), {}
+
+
+def validate(dataset: Dataset, frame: pd.DataFrame, skip: set[tuple[int, str]]) -> list[Problem]:
+    """Every schema problem of ``frame`` (indexed by Excel row) in one pass.
+
+    ``skip`` holds (row, column) cells that already failed to parse, so they are not
+    reported twice (once as unreadable, once as missing).
+    """
+    try:
+        dataset.model.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+    else:
+        return []
+    problems: list[Problem] = []
+    seen_rows: set[tuple[int, str]] = set()
+    key_text = ", ".join(dataset.key)
+    for case in cases.itertuples(index=False):
+        if case.index is None or pd.isna(case.index):
+            continue
+        row, column, check = int(case.index), str(case.column), str(case.check)
+        if (row, column) in skip:
+            continue
+        code, params = _problem_code(check)
+        if case.schema_context == "DataFrameSchema":
+            # Row-level checks name every column of the row; one problem per row is enough.
+            if (row, code) in seen_rows:
+                continue
+            seen_rows.add((row, code))
+            if code == "duplicate_key":
+                params = {"key": key_text}
+                column = dataset.key[0]
+        if code == "not_in_list":
+            params = {"allowed": ", ".join(dataset.column(column).codes)}
+        problems.append(Problem(code, row=row, column=column, params=params))
+    return problems
+
+
+def check_references(
+    conn: duckdb.DuckDBPyConnection | None, dataset: Dataset, frame: pd.DataFrame
+) -> list[Problem]:
+    """Values that must already exist in another table (e.g. a licence's programme)."""
+    if conn is None or not dataset.references:
+        return []
+    problems = []
+    for column, (table, target) in dataset.references.items():
+        values = frame[column].dropna()
+        if values.empty:
+            continue
+        known = {r[0] for r in conn.execute(f'SELECT DISTINCT "{target}" FROM {table}').fetchall()}
+        for row, value in values[~values.isin(known)].items():
+            problems.append(
+                Problem("unknown_reference", row=int(row), column=column,
+                        params={"table": table, "value": value})
+            )
+    return problems

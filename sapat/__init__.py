@@ -1,0 +1,1 @@
+"""Sapat: shared code of the dashboard (warehouse, queries, charts, i18n)."""

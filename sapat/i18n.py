@@ -1,0 +1,55 @@
+"""Translation of every user-facing text from the ky/ru/en catalogs."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+LANGUAGES = ("ky", "ru", "en")
+DEFAULT_LANGUAGE = "ky"
+LANGUAGE_NAMES = {"ky": "Кыргызча", "ru": "Русский", "en": "English"}
+LOCALES = Path(__file__).resolve().parent / "locales"
+
+
+@cache
+def catalog(lang: str) -> dict[str, str]:
+    """The flat key → text catalog of one language."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}")
+    return json.loads((LOCALES / f"{lang}.json").read_text(encoding="utf-8"))
+
+
+def translate(key: str, lang: str = DEFAULT_LANGUAGE, /, **params: object) -> str:
+    """The text of ``key`` in ``lang`` with ``{params}`` filled in.
+
+    A key missing from a catalog shows as the key itself (tests forbid that), and a
+    missing parameter never raises: a message is better than a traceback.
+    """
+    text = catalog(lang).get(key)
+    if text is None:
+        text = catalog("en").get(key, key)
+    if params:
+        try:
+            text = text.format(**params)
+        except (KeyError, IndexError, ValueError):
+            pass
+    return text
+
+
+def has(key: str, lang: str = "en") -> bool:
+    return key in catalog(lang)
+
+
+def code_label(value: str | None, lang: str) -> str:
+    """A stored code (English snake_case) shown in the user's language."""
+    if value is None:
+        return ""
+    key = f"code.{value}"
+    return translate(key, lang) if has(key, lang) else value
+
+
+def column_label(column: str, lang: str) -> str:
+    """A warehouse column's header in the user's language."""
+    key = f"col.{column}"
+    return translate(key, lang) if has(key, lang) else column

@@ -1,0 +1,1 @@
+"""Pandera models of every uploadable dataset and the warehouse's SQL migrations."""

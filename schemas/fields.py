@@ -1,0 +1,35 @@
+"""Field helpers that tie each Pandera column to how the pipeline parses it."""
+
+from typing import Any
+
+import pandera.pandas as pa
+
+# How a raw cell is parsed before validation; see pipelines/parsing.py.
+KINDS = ("text", "code", "int", "year", "float", "date", "bool", "rank", "academic_year")
+
+
+def field(
+    kind: str,
+    *,
+    required: bool = False,
+    aliases: tuple[str, ...] = (),
+    derived: bool = False,
+    **checks: Any,
+) -> Any:
+    """A Pandera Field whose metadata names its parse kind and extra header spellings.
+
+    ``derived`` columns are computed by the pipeline (never typed by a user), so templates
+    leave them out. ``aliases`` are header spellings beyond the ky/ru/en labels of the i18n
+    catalogs, e.g. the abbreviations that published ranking tables use.
+    """
+    assert kind in KINDS, kind
+    return pa.Field(
+        nullable=not required,
+        metadata={"kind": kind, "aliases": aliases, "derived": derived},
+        **checks,
+    )
+
+
+def coded(values: tuple[str, ...], *, required: bool = False, **kw: Any) -> Any:
+    """A coded column: stored in English snake_case, shown translated."""
+    return field("code", required=required, isin=list(values), **kw)

@@ -1,0 +1,47 @@
+"""Pandera model of academic mobility records (regulation on academic mobility)."""
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from schemas import codes
+from schemas.fields import coded, field
+
+
+class Mobility(pa.DataFrameModel):
+    """One person's one mobility; no names, a pseudonymous participant code."""
+
+    mobility_id: Series[str] = field("text", required=True, aliases=("id",))
+    academic_year: Series[str] = field("academic_year", required=True)
+    participant_category: Series[str] = coded(codes.PARTICIPANT_CATEGORY, required=True)
+    participant_code: Series[str] = field("text", required=True)
+    gender: Series[str] = coded(codes.GENDER)
+    citizenship: Series[str] = field("text")
+    faculty: Series[str] = field("text")
+    direction: Series[str] = coded(codes.DIRECTION, required=True)
+    scope: Series[str] = coded(codes.MOBILITY_SCOPE, required=True)
+    format: Series[str] = coded(codes.MOBILITY_FORMAT)
+    purpose: Series[str] = coded(codes.PURPOSE)
+    program: Series[str] = coded(codes.MOBILITY_PROGRAM)
+    partner_institution: Series[str] = field("text")
+    partner_country: Series[str] = field("text")
+    partner_city: Series[str] = field("text")
+    start_date: Series[pa.DateTime] = field("date")
+    end_date: Series[pa.DateTime] = field("date")
+    duration_days: Series[pd.Int64Dtype] = field("int", ge=0, le=3660)
+    duration_type: Series[str] = coded(codes.DURATION_TYPE, derived=True)
+    funding_source: Series[str] = coded(codes.FUNDING_SOURCE)
+    gpa_at_selection: Series[pd.Float64Dtype] = field("float", ge=0, le=4)
+    credits_planned: Series[pd.Float64Dtype] = field("float", ge=0, le=60)
+    credits_earned: Series[pd.Float64Dtype] = field("float", ge=0, le=60)
+    credits_recognized: Series[pd.Float64Dtype] = field("float", ge=0, le=60)
+    credits_failed: Series[pd.Float64Dtype] = field("float", ge=0, le=60)
+    status: Series[str] = coded(codes.MOBILITY_STATUS, required=True)
+    report_date: Series[pa.DateTime] = field("date")
+
+    class Config:
+        unique = ["mobility_id"]
+
+    @pa.dataframe_check(error="end_before_start")
+    def end_not_before_start(cls, df: pd.DataFrame) -> Series[bool]:
+        return ~(df["end_date"] < df["start_date"]).fillna(False)
