@@ -188,7 +188,8 @@ _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
 
 def norm_key(text: str) -> str:
     """Case-, space- and punctuation-blind key, for headers and coded values."""
-    return _NOT_WORD.sub("", text.casefold().replace("+", "plus"))
+    # «ё» is often typed as «е»; both spellings must match.
+    return _NOT_WORD.sub("", text.casefold().replace("+", "plus").replace("ё", "е"))
 
 
 # Common spellings of codes that are neither the code nor a catalog label.

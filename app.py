@@ -1,0 +1,37 @@
+"""Sapat's entry point: page config, language picker, demo banner and the page router."""
+
+import logging
+
+import streamlit as st
+
+from sapat import db
+from sapat.i18n import LANGUAGE_NAMES, LANGUAGES
+from sapat.web import cursor, lang, t
+
+st.set_page_config(page_title="Sapat", page_icon=":material/school:", layout="wide")
+
+if "lang" not in st.session_state:
+    st.session_state["lang"] = lang()
+with st.sidebar:
+    st.selectbox(
+        "Тил / Язык / Language", LANGUAGES, key="lang", format_func=LANGUAGE_NAMES.get
+    )
+
+try:
+    conn = cursor()
+    demo = db.is_demo(conn)
+except Exception as exc:  # the warehouse file is unreadable or held by another process
+    logging.getLogger("sapat").exception("warehouse unavailable")
+    st.error(t("ui.warehouse_error", reason=type(exc).__name__))
+    st.stop()
+
+with st.sidebar:
+    st.caption(t("ui.app_tagline"))
+    if demo:
+        st.warning(t("ui.demo_banner"), icon=":material/science:")
+
+pages = [
+    st.Page("pages/overview.py", title=t("ui.nav_overview"), icon=":material/dashboard:",
+            url_path="overview", default=True),
+]
+st.navigation(pages).run()

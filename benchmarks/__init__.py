@@ -1,0 +1,1 @@
+"""Benchmarks of Sapat: `make bench` prints the figures the issues set targets for."""

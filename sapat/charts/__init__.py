@@ -1,0 +1,1 @@
+"""Pure chart functions: DataFrame → Plotly figure, shared by pages and the report."""

@@ -1,0 +1,1 @@
+"""SQL against the warehouse, one module per domain; each function (conn, ...) → DataFrame."""

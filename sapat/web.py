@@ -1,0 +1,58 @@
+"""Streamlit glue: the process's warehouse connection, per-session cursors, cached queries, language."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from sapat import db
+from sapat.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
+
+
+@st.cache_resource(show_spinner=False)
+def _connection(path: str) -> duckdb.DuckDBPyConnection:
+    """One connection per server process; DuckDB allows a single writer."""
+    return db.connect(path)
+
+
+def cursor() -> duckdb.DuckDBPyConnection:
+    """This session's own cursor on the process connection."""
+    path = str(db.resolve_db_path())
+    if st.session_state.get("_cursor_path") != path:
+        st.session_state["_cursor"] = _connection(path).cursor()
+        st.session_state["_cursor_path"] = path
+    return st.session_state["_cursor"]
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached(name: str, version: int, path: str, args: tuple, _fn: Callable[..., Any]) -> Any:
+    return _fn(cursor(), *args)
+
+
+def query(fn: Callable[..., Any], *args: Any) -> Any:
+    """Run a query function (conn, *args) → result, cached until the next committed upload."""
+    conn = cursor()
+    name = f"{fn.__module__}.{fn.__qualname__}"
+    return _cached(name, db.data_version(conn), str(db.resolve_db_path()), args, _fn=fn)
+
+
+def lang() -> str:
+    """The session's language: the picker's choice, else ?lang=, else Kyrgyz."""
+    chosen = st.session_state.get("lang")
+    if chosen in LANGUAGES:
+        return chosen
+    param = st.query_params.get("lang")
+    return param if param in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def t(key: str, /, **params: Any) -> str:
+    """Translate ``key`` into the session's language."""
+    return translate(key, lang(), **params)
+
+
+def empty(frame: pd.DataFrame | None) -> bool:
+    return frame is None or frame.empty

@@ -1,0 +1,1 @@
+"""Sapat's tests."""

@@ -1,0 +1,69 @@
+"""Shared fixtures: a fresh DuckDB warehouse per test, real spreadsheet writers, the public data."""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+import duckdb
+import openpyxl
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PUBLIC = ROOT.parent / "shared" / "data" / "public"
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from sapat import db  # noqa: E402
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "warehouse.duckdb"
+
+
+@pytest.fixture
+def conn(db_path: Path) -> Iterable[duckdb.DuckDBPyConnection]:
+    """A fresh, migrated warehouse file for one test."""
+    connection = db.connect(db_path)
+    yield connection
+    connection.close()
+
+
+def xlsx_bytes(rows: list[list], *, title: str = "data", before: Iterable[list] = ()) -> bytes:
+    """A real workbook written by openpyxl: optional title rows, then ``rows``."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = title
+    for row in before:
+        sheet.append(row)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo warehouse, built once per test session through the real CLI code."""
+    from pipelines.demo import build_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    build_demo(path)
+    return path
+
+
+@pytest.fixture
+def env_db(monkeypatch: pytest.MonkeyPatch):
+    """Point the app's path rule ($SAPAT_DB) at a given warehouse."""
+
+    def use(path: Path) -> Path:
+        monkeypatch.setenv("SAPAT_DB", str(path))
+        return path
+
+    yield use
+    os.environ.pop("SAPAT_DB", None)

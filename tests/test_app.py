@@ -1,0 +1,69 @@
+"""AppTest of app.py: the overview shows the warehouse's numbers, in the chosen language."""
+
+import datetime as dt
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from sapat.i18n import catalog
+from sapat.queries import overview as q
+from tests.conftest import ROOT
+
+
+def run_app(lang: str | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    if lang:
+        at.session_state["lang"] = lang
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def metric(at: AppTest, label_start: str):
+    found = [m for m in at.metric if m.label.startswith(label_start)]
+    assert found, f"no metric starting {label_start!r}; have {[m.label for m in at.metric]}"
+    return found[0]
+
+
+def test_overview_on_demo_data_shows_warehouse_numbers(demo_db, env_db):
+    env_db(demo_db)
+    at = run_app("en")
+    en = catalog("en")
+    assert at.title[0].value == en["ui.overview_title"]
+    assert any(en["ui.demo_banner"] in w.value for w in at.sidebar.warning)
+    conn = duckdb.connect(str(demo_db), read_only=True)
+    today = dt.date.today()
+    agreements = q.agreements_summary(conn, today)
+    assert metric(at, en["ui.agreements_active"]).value == str(agreements["active"])
+    assert metric(at, en["ui.expiring_180"]).value == str(q.expiring_soon(conn, today))
+    ranks = q.latest_rankings(conn)
+    shown = {m.value for m in at.metric}
+    assert set(ranks.head(5)["rank_display"]) <= shown
+    mobility = q.mobility_by_year(conn)
+    this = mobility["academic_year"].max()
+    out_now = mobility[(mobility.academic_year == this) & (mobility.direction == "outgoing")]
+    assert metric(at, en["ui.mobility_outgoing"]).value == str(int(out_now.participants.sum()))
+    conn.close()
+
+
+def test_kyrgyz_is_the_default_language(demo_db, env_db):
+    env_db(demo_db)
+    at = run_app()
+    assert at.title[0].value == catalog("ky")["ui.overview_title"]
+    assert at.sidebar.selectbox[0].value == "ky"
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_language_picker_switches_the_page(demo_db, env_db, lang):
+    env_db(demo_db)
+    at = run_app()
+    at.sidebar.selectbox[0].set_value(lang).run()
+    assert at.title[0].value == catalog(lang)["ui.overview_title"]
+
+
+def test_empty_warehouse_shows_a_helpful_empty_state(db_path, env_db):
+    env_db(db_path)
+    at = run_app("en")
+    assert any(catalog("en")["ui.no_data"] in i.value for i in at.info)
+    assert not at.sidebar.warning  # no demo banner on a real (empty) warehouse

@@ -1,0 +1,108 @@
+"""End to end: a real `streamlit run` driven by Playwright in Debian's Chromium."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from sapat.i18n import catalog
+from sapat.queries import overview as q
+from tests.conftest import ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+SHOTS = ROOT / "screenshots"
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists() and not os.environ.get("CI"),
+                       reason="Debian's chromium is installed by `make test`"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(demo_db):
+    port = _free_port()
+    env = {**os.environ, "SAPAT_DB": str(demo_db)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true",
+         "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
+                break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        raise RuntimeError("streamlit did not start: " + proc.stdout.read().decode()[-2000:])
+    yield url
+    proc.terminate()
+    proc.wait(10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--no-first-run", "--disable-sync"],
+        )
+        yield b
+        b.close()
+
+
+def test_overview_in_a_real_browser(server, browser, demo_db):
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    page.goto(f"{server}/?lang=en", wait_until="domcontentloaded")
+    en = catalog("en")
+    page.get_by_text(en["ui.overview_title"]).first.wait_for(timeout=60_000)
+    page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)
+    body = page.inner_text("body")
+    conn = duckdb.connect(str(demo_db), read_only=True)
+    agreements = q.agreements_summary(conn, dt.date.today())
+    ranks = q.latest_rankings(conn)
+    conn.close()
+    assert en["ui.demo_banner"][:40] in body
+    assert en["ui.agreements_active"] in body and str(agreements["active"]) in body
+    assert ranks.iloc[0]["rank_display"] in body
+    assert "Traceback" not in body and "ui." not in body  # no raw keys, no errors
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "overview_en.png"), full_page=True)
+    assert (SHOTS / "overview_en.png").stat().st_size > 20_000
+    page.close()
+
+
+def test_language_picker_in_the_browser(server, browser):
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    page.goto(server, wait_until="domcontentloaded")
+    ky = catalog("ky")
+    page.get_by_text(ky["ui.overview_title"]).first.wait_for(timeout=60_000)
+    page.locator("section[data-testid='stSidebar'] [data-baseweb='select']").first.click()
+    page.get_by_role("option", name="Русский").click()
+    page.get_by_text(catalog("ru")["ui.overview_title"]).first.wait_for(timeout=30_000)
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "overview_ru.png"), full_page=True)
+    page.close()

@@ -1,0 +1,52 @@
+"""Every user-facing text exists in Kyrgyz, Russian and English."""
+
+import re
+import string
+
+from sapat.i18n import LANGUAGES, catalog, column_label, translate
+from schemas.registry import DATASETS
+from tests.conftest import ROOT
+
+KEY_USE = re.compile(r"""\b(?:t|translate)\(\s*f?["']([a-z_]+\.[a-zA-Z0-9_.]+)["']""")
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_catalogs_have_the_same_keys_and_placeholders():
+    en = catalog("en")
+    for lang in LANGUAGES:
+        other = catalog(lang)
+        assert set(other) == set(en), f"{lang}: missing {set(en) - set(other)}, extra {set(other) - set(en)}"
+        for key, text in en.items():
+            assert other[key].strip(), f"{lang}:{key} is empty"
+            assert _fields(other[key]) == _fields(text), f"{lang}:{key} placeholders differ"
+
+
+def test_every_key_used_in_code_exists():
+    used = set()
+    for path in [*ROOT.glob("*.py"), *ROOT.glob("pages/*.py"), *ROOT.glob("sapat/**/*.py"),
+                 *ROOT.glob("pipelines/*.py")]:
+        used |= set(KEY_USE.findall(path.read_text(encoding="utf-8")))
+    assert used, "the key scanner found nothing"
+    missing = {k for k in used if k not in catalog("en")}
+    assert not missing
+
+
+def test_every_column_code_dataset_and_problem_is_translated():
+    en = catalog("en")
+    for dataset in DATASETS.values():
+        assert f"dataset.{dataset.name}" in en
+        for col in dataset.columns:
+            assert f"col.{col.name}" in en
+            for code in col.codes:
+                assert f"code.{code}" in en, code
+    for lang in LANGUAGES:
+        assert column_label("partner_institution", lang) != "partner_institution"
+
+
+def test_kyrgyz_is_the_default_and_texts_differ_by_language():
+    assert translate("ui.overview_title") == catalog("ky")["ui.overview_title"]
+    titles = {translate("ui.overview_title", lang) for lang in LANGUAGES}
+    assert len(titles) == 3
