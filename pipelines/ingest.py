@@ -10,7 +10,7 @@ import pandas as pd
 
 from pipelines.headers import match_headers
 from pipelines.loader import BatchInfo, LoadResult, load
-from pipelines.parsing import empty_like, parse_series, split_ranks
+from pipelines.parsing import empty_like, is_blank, parse_series, split_ranks
 from pipelines.problems import Notice, Problem
 from pipelines.readers import RawSheet, read_table
 from pipelines.validate import check_references, validate
@@ -74,8 +74,7 @@ def prepare(raw: RawSheet, dataset: Dataset) -> tuple[Prepared | None, list[Prob
         return None, match.problems, notices, match.row
     body = raw.grid.loc[match.row + 1 :, list(match.columns)]
     body = body.rename(columns=match.columns)
-    blank = body.isna() | body.astype("str").apply(lambda c: c.str.strip() == "")
-    body = body[~blank.all(axis=1)]
+    body = body[~body.apply(is_blank).all(axis=1)]
     frame = pd.DataFrame(index=body.index)
     problems: list[Problem] = []
     for col in dataset.columns:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from sapat.i18n import LANGUAGES, catalog
@@ -257,42 +258,50 @@ DTYPES = {
 }
 
 
+def is_blank(raw: pd.Series) -> pd.Series:
+    """Cells that are empty or hold only spaces."""
+    return raw.isna() | raw.astype("str").str.strip().eq("")
+
+
 def parse_series(
     raw: pd.Series, kind: str, codes: tuple[str, ...] = ()
 ) -> tuple[pd.Series, pd.Series]:
     """Parse a column of raw cells → (values, problem codes); both indexed like ``raw``.
 
     A cell that fails to parse becomes missing and gets its problem code; the rest stay
-    untouched by any guessing.
+    untouched by any guessing. Each distinct text is parsed once, then spread back by
+    position (``factorize``), which keeps 100,000-row columns cheap.
     """
     parser = code_parser(codes) if kind == "code" else PARSERS[kind]
-    missing = MISSING if kind != "text" else {""}
-    cleaned = raw.map(clean, na_action="ignore")
-    values: dict[str, Any] = {}
-    errors: dict[str, str] = {}
-    for text in pd.unique(cleaned.dropna()):
-        if text.casefold() in missing:
-            values[text] = None
+    missing = MISSING if kind != "text" else set()
+    positions, uniques = pd.factorize(raw)
+    values: list[Any] = []
+    errors: list[str | None] = []
+    for cell in uniques:
+        text = clean(cell)
+        if text is None or text.casefold() in missing:
+            values.append(None)
+            errors.append(None)
             continue
         try:
-            values[text] = parser(text)
+            values.append(parser(text))
+            errors.append(None)
         except ParseError as exc:
-            values[text] = None
-            errors[text] = exc.code
-    parsed = cleaned.map(values)
-    problems = cleaned.map(errors)
+            values.append(None)
+            errors.append(exc.code)
+    # Position -1 (a blank cell) picks the trailing None.
+    values.append(None)
+    errors.append(None)
+    problems = pd.Series(np.array(errors, dtype=object)[positions], index=raw.index)
     if kind == "rank":
-        return parsed, problems
+        return pd.Series(np.array(values, dtype=object)[positions], index=raw.index), problems
     if kind == "date":
-        out = pd.to_datetime(parsed.where(parsed.notna(), None), errors="raise").astype(
-            "datetime64[us]"
-        )
+        table = pd.array(pd.to_datetime(pd.Series(values, dtype=object)), dtype="datetime64[us]")
     elif kind in ("text", "code", "academic_year"):
-        out = parsed.astype("str")
+        table = pd.array(values, dtype="str")
     else:
-        out = pd.array(parsed.where(parsed.notna(), None).tolist(), dtype=DTYPES[kind])
-        out = pd.Series(out, index=raw.index)
-    return out, problems
+        table = pd.array(values, dtype=DTYPES[kind])
+    return pd.Series(table.take(positions), index=raw.index), problems
 
 
 def split_ranks(ranks: pd.Series) -> pd.DataFrame:

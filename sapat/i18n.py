@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from functools import cache
 from pathlib import Path
@@ -30,10 +31,8 @@ def translate(key: str, lang: str = DEFAULT_LANGUAGE, /, **params: object) -> st
     if text is None:
         text = catalog("en").get(key, key)
     if params:
-        try:
+        with contextlib.suppress(KeyError, IndexError, ValueError):
             text = text.format(**params)
-        except (KeyError, IndexError, ValueError):
-            pass
     return text
 
 

@@ -109,7 +109,7 @@ def test_second_process_sees_a_plain_lock_error(db_path):
     import sys
 
     holder = db.connect(db_path)
-    code = "from sapat import db\ntry:\n    db.connect(%r)\nexcept db.WarehouseLocked:\n    print('locked')\n" % str(db_path)
+    code = f"from sapat import db\ntry:\n    db.connect({str(db_path)!r})\nexcept db.WarehouseLocked:\n    print('locked')\n"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=db.ROOT)
     holder.close()
     assert out.stdout.strip() == "locked"
