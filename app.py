@@ -6,16 +6,15 @@ import streamlit as st
 
 from sapat import db
 from sapat.i18n import LANGUAGE_NAMES, LANGUAGES
-from sapat.web import cursor, lang, t
+from sapat.web import apply_style, cursor, lang, t
 
 st.set_page_config(page_title="Sapat", page_icon=":material/school:", layout="wide")
+apply_style()
 
 if "lang" not in st.session_state:
     st.session_state["lang"] = lang()
 with st.sidebar:
-    st.selectbox(
-        "Тил / Язык / Language", LANGUAGES, key="lang", format_func=LANGUAGE_NAMES.get
-    )
+    st.selectbox("Тил / Язык / Language", LANGUAGES, key="lang", format_func=LANGUAGE_NAMES.get)
 
 try:
     conn = cursor()
@@ -31,7 +30,16 @@ with st.sidebar:
         st.warning(t("ui.demo_banner"), icon=":material/science:")
 
 pages = [
-    st.Page("pages/overview.py", title=t("ui.nav_overview"), icon=":material/dashboard:",
-            url_path="overview", default=True),
+    st.Page(
+        "pages/overview.py",
+        title=t("ui.nav_overview"),
+        icon=":material/dashboard:",
+        url_path="overview",
+        default=True,
+    ),
 ]
-st.navigation(pages).run()
+try:
+    st.navigation(pages).run()
+except Exception:  # st.stop and reruns are not Exceptions, so only real failures land here
+    logging.getLogger("sapat").exception("page failed")
+    st.error(t("ui.error_generic"))

@@ -23,7 +23,9 @@ def bench_ingest(rows: int) -> None:
     if not path.exists():
         started = time.perf_counter()
         write_mobility_xlsx(path, rows)
-        print(f"wrote {path.name} ({path.stat().st_size / 2**20:.1f} MB) in {time.perf_counter() - started:.1f} s")
+        print(
+            f"wrote {path.name} ({path.stat().st_size / 2**20:.1f} MB) in {time.perf_counter() - started:.1f} s"
+        )
     with tempfile.TemporaryDirectory() as tmp:
         conn = db.connect(Path(tmp) / "bench.duckdb")
         started = time.perf_counter()
@@ -46,8 +48,10 @@ def bench_demo() -> None:
         started = time.perf_counter()
         counts = build_demo(Path(tmp) / "demo.duckdb")
         took = time.perf_counter() - started
-    print(f"demo warehouse: {sum(counts.values()):,} rows in {took:.2f} s (target < 10 s) -> "
-          f"{'PASS' if took < 10 else 'FAIL'}")
+    print(
+        f"demo warehouse: {sum(counts.values()):,} rows in {took:.2f} s (target < 10 s) -> "
+        f"{'PASS' if took < 10 else 'FAIL'}"
+    )
 
 
 def main() -> None:

@@ -12,9 +12,16 @@ from sapat.i18n import column_label
 from schemas import codes
 from schemas.registry import get_dataset
 
-COUNTRIES = [("Turkey", "Ankara"), ("Kazakhstan", "Almaty"), ("Germany", "Berlin"),
-             ("Poland", "Warsaw"), ("Russia", "Kazan"), ("China", "Urumqi"),
-             ("South Korea", "Seoul"), ("Hungary", "Budapest")]
+COUNTRIES = [
+    ("Turkey", "Ankara"),
+    ("Kazakhstan", "Almaty"),
+    ("Germany", "Berlin"),
+    ("Poland", "Warsaw"),
+    ("Russia", "Kazan"),
+    ("China", "Urumqi"),
+    ("South Korea", "Seoul"),
+    ("Hungary", "Budapest"),
+]
 FACULTIES = ["MED", "ECON", "LAW", "PHILOL", "MATH", "PHYS", "HIST", "PED"]
 
 
@@ -31,11 +38,19 @@ def write_mobility_xlsx(path: Path, rows: int, lang: str = "ru", seed: int = 7) 
     start_offset = rng.integers(0, 200, rows)
     length = rng.integers(5, 160, rows)
     country = rng.integers(0, len(COUNTRIES), rows)
-    pick = {name: rng.choice(values, rows) for name, values in (
-        ("gender", codes.GENDER), ("direction", codes.DIRECTION), ("format", codes.MOBILITY_FORMAT),
-        ("purpose", codes.PURPOSE), ("program", codes.MOBILITY_PROGRAM),
-        ("funding_source", codes.FUNDING_SOURCE), ("status", codes.MOBILITY_STATUS),
-        ("faculty", FACULTIES))}
+    pick = {
+        name: rng.choice(values, rows)
+        for name, values in (
+            ("gender", codes.GENDER),
+            ("direction", codes.DIRECTION),
+            ("format", codes.MOBILITY_FORMAT),
+            ("purpose", codes.PURPOSE),
+            ("program", codes.MOBILITY_PROGRAM),
+            ("funding_source", codes.FUNDING_SOURCE),
+            ("status", codes.MOBILITY_STATUS),
+            ("faculty", FACULTIES),
+        )
+    }
     gpa = np.round(rng.uniform(2.5, 4.0, rows), 2)
     planned = rng.integers(20, 31, rows)
     position = {c: i for i, c in enumerate(columns)}
@@ -44,19 +59,35 @@ def write_mobility_xlsx(path: Path, rows: int, lang: str = "ru", seed: int = 7) 
         end = start + dt.timedelta(days=int(length[r]))
         c_name, city = COUNTRIES[country[r]]
         values = {
-            "mobility_id": f"MOB-{r:07d}", "academic_year": f"{year[r]}-{year[r] + 1}",
-            "participant_category": cat[r], "participant_code": f"P-{r * 7919 % 999983:06X}",
-            "citizenship": "KG", "scope": "international", "partner_institution": f"{city} University",
-            "partner_country": c_name, "partner_city": city,
-            "gpa_at_selection": float(gpa[r]), "credits_planned": int(planned[r]),
-            "credits_earned": int(planned[r]) - 2, "credits_recognized": int(planned[r]) - 3,
+            "mobility_id": f"MOB-{r:07d}",
+            "academic_year": f"{year[r]}-{year[r] + 1}",
+            "participant_category": cat[r],
+            "participant_code": f"P-{r * 7919 % 999983:06X}",
+            "citizenship": "KG",
+            "scope": "international",
+            "partner_institution": f"{city} University",
+            "partner_country": c_name,
+            "partner_city": city,
+            "gpa_at_selection": float(gpa[r]),
+            "credits_planned": int(planned[r]),
+            "credits_earned": int(planned[r]) - 2,
+            "credits_recognized": int(planned[r]) - 3,
             "credits_failed": 2,
             **{name: str(v[r]) for name, v in pick.items()},
         }
         for name, value in values.items():
             sheet.write(r + 1, position[name], value)
-        sheet.write_datetime(r + 1, position["start_date"], dt.datetime.combine(start, dt.time()), date_fmt)
-        sheet.write_datetime(r + 1, position["end_date"], dt.datetime.combine(end, dt.time()), date_fmt)
-        sheet.write_datetime(r + 1, position["report_date"], dt.datetime.combine(end + dt.timedelta(days=3), dt.time()), date_fmt)
+        sheet.write_datetime(
+            r + 1, position["start_date"], dt.datetime.combine(start, dt.time()), date_fmt
+        )
+        sheet.write_datetime(
+            r + 1, position["end_date"], dt.datetime.combine(end, dt.time()), date_fmt
+        )
+        sheet.write_datetime(
+            r + 1,
+            position["report_date"],
+            dt.datetime.combine(end + dt.timedelta(days=3), dt.time()),
+            date_fmt,
+        )
     book.close()
     return path

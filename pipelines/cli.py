@@ -51,7 +51,9 @@ def format_problem(p: Problem, lang: str) -> str:
     if p.column:
         where.append(f"«{p.column}»")
     value = f'"{p.value}" ' if p.value not in (None, "") else ""
-    return translate("cli.problem_line", lang, where=" ".join(where) or "—", value=value, message=p.message(lang))
+    return translate(
+        "cli.problem_line", lang, where=" ".join(where) or "—", value=value, message=p.message(lang)
+    )
 
 
 def print_report(report: IngestReport, lang: str, show_all: bool) -> None:
@@ -60,20 +62,49 @@ def print_report(report: IngestReport, lang: str, show_all: bool) -> None:
         print(notice.message(lang))
     if report.result is None:
         key = "cli.check_bad" if report.problems else "cli.check_ok"
-        print(translate(key, lang, dataset=name, file=report.file_name, rows=report.rows_in, bad=report.bad_rows))
+        print(
+            translate(
+                key,
+                lang,
+                dataset=name,
+                file=report.file_name,
+                rows=report.rows_in,
+                bad=report.bad_rows,
+            )
+        )
     else:
         r = report.result
-        print(translate("cli.summary", lang, dataset=name, file=report.file_name, rows_in=r.rows_in,
-                        loaded=r.rows_loaded, rejected=r.rows_rejected))
-        print(translate("cli.batch", lang, batch_id=r.batch_id, status=code_label(r.status, lang),
-                        new=r.rows_new, changed=r.rows_changed, unchanged=r.rows_unchanged))
+        print(
+            translate(
+                "cli.summary",
+                lang,
+                dataset=name,
+                file=report.file_name,
+                rows_in=r.rows_in,
+                loaded=r.rows_loaded,
+                rejected=r.rows_rejected,
+            )
+        )
+        print(
+            translate(
+                "cli.batch",
+                lang,
+                batch_id=r.batch_id,
+                status=code_label(r.status, lang),
+                new=r.rows_new,
+                changed=r.rows_changed,
+                unchanged=r.rows_unchanged,
+            )
+        )
     if report.problems:
         print(translate("cli.problems", lang, count=len(report.problems)))
         shown = report.problems if show_all else report.problems[:MAX_LISTED]
         for p in shown:
             print("  " + format_problem(p, lang))
         if len(shown) < len(report.problems):
-            print("  " + translate("cli.more_problems", lang, count=len(report.problems) - len(shown)))
+            print(
+                "  " + translate("cli.more_problems", lang, count=len(report.problems) - len(shown))
+            )
 
 
 def _read(path: str) -> bytes:
@@ -88,8 +119,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     data = _read(args.file)
     conn = _open(args, lang)
     report = ingest_bytes(
-        conn, args.dataset, Path(args.file).name, data, mode=args.mode.replace("-", "_"),
-        sheet=args.sheet, user=_user(), lang=lang,
+        conn,
+        args.dataset,
+        Path(args.file).name,
+        data,
+        mode=args.mode.replace("-", "_"),
+        sheet=args.sheet,
+        user=_user(),
+        lang=lang,
     )
     print_report(report, lang, args.all)
     return EXIT_OK if report.loaded else EXIT_REJECTED
@@ -107,8 +144,9 @@ def cmd_check(args: argparse.Namespace) -> int:
             conn = duckdb.connect(str(path), read_only=True)
         except duckdb.Error:
             conn = None
-    report = ingest_bytes(conn, args.dataset, Path(args.file).name, data, sheet=args.sheet,
-                          lang=lang, check_only=True)
+    report = ingest_bytes(
+        conn, args.dataset, Path(args.file).name, data, sheet=args.sheet, lang=lang, check_only=True
+    )
     print_report(report, lang, args.all)
     return EXIT_REJECTED if report.problems else EXIT_OK
 
@@ -129,7 +167,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     counts = build_demo(path)
     summary = ", ".join(f"{name} {n}" for name, n in counts.items())
-    print(translate("cli.demo_built", lang, path=path, seconds=f"{time.perf_counter() - started:.1f}", summary=summary))
+    print(
+        translate(
+            "cli.demo_built",
+            lang,
+            path=path,
+            seconds=f"{time.perf_counter() - started:.1f}",
+            summary=summary,
+        )
+    )
     return EXIT_OK
 
 
@@ -173,7 +219,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(func=func)
         if db_arg:
             p.add_argument("--db", help="warehouse file (default: $SAPAT_DB or data/sapat.duckdb)")
-        p.add_argument("--lang", choices=LANGUAGES, help="language of messages (default: $SAPAT_LANG or en)")
+        p.add_argument(
+            "--lang", choices=LANGUAGES, help="language of messages (default: $SAPAT_LANG or en)"
+        )
         return p
 
     datasets = sorted(DATASETS)

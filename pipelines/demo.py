@@ -11,8 +11,17 @@ from sapat import db
 
 # Referenced tables first: licences name programmes, KPI values name KPI definitions.
 LOAD_ORDER = (
-    "ranking_results", "ranking_indicator_scores", "mobility", "agreements", "programs",
-    "licenses", "accreditations", "action_items", "kpi_definitions", "kpi_targets", "kpi_values",
+    "ranking_results",
+    "ranking_indicator_scores",
+    "mobility",
+    "agreements",
+    "programs",
+    "licenses",
+    "accreditations",
+    "action_items",
+    "kpi_definitions",
+    "kpi_targets",
+    "kpi_values",
 )
 
 
@@ -51,7 +60,9 @@ def build_demo(path: Path) -> dict[str, int]:
         for name in LOAD_ORDER:
             report = ingest_frame(conn, name, frames[name], file_name=f"demo_{name}", user="demo")
             if not report.loaded:
-                first = "; ".join(f"row {p.row} {p.column}: {p.message('en')}" for p in report.problems[:5])
+                first = "; ".join(
+                    f"row {p.row} {p.column}: {p.message('en')}" for p in report.problems[:5]
+                )
                 raise RuntimeError(f"demo data for {name} failed validation: {first}")
             counts[name] = report.result.rows_loaded
         db.set_meta(conn, "demo", "true")

@@ -24,7 +24,11 @@ def header_lookup(dataset_name: str) -> dict[str, str]:
     lookup: dict[str, str] = {}
     for col in dataset.columns:
         spellings = [col.name, *col.aliases]
-        spellings += [catalog(lang)[f"col.{col.name}"] for lang in LANGUAGES if f"col.{col.name}" in catalog(lang)]
+        spellings += [
+            catalog(lang)[f"col.{col.name}"]
+            for lang in LANGUAGES
+            if f"col.{col.name}" in catalog(lang)
+        ]
         for spelling in spellings:
             lookup.setdefault(norm_key(spelling), col.name)
     return lookup
@@ -52,12 +56,22 @@ def match_headers(raw: RawSheet, dataset: Dataset) -> HeaderMatch:
     if best_row is None:
         return HeaderMatch(
             row=None,
-            problems=[Problem("no_header", sheet=raw.sheet, params={"expected": _expected(dataset)})],
+            problems=[
+                Problem("no_header", sheet=raw.sheet, params={"expected": _expected(dataset)})
+            ],
         )
     match = HeaderMatch(row=int(best_row))
     for ref, first, last in raw.merged:
         if first <= best_row <= last:
-            match.problems.append(Problem("merged_header", row=int(best_row), sheet=raw.sheet, value=ref, params={"range": ref}))
+            match.problems.append(
+                Problem(
+                    "merged_header",
+                    row=int(best_row),
+                    sheet=raw.sheet,
+                    value=ref,
+                    params={"range": ref},
+                )
+            )
     ignored = []
     for pos, value in raw.grid.loc[best_row].items():
         text = clean(value)
@@ -68,8 +82,13 @@ def match_headers(raw: RawSheet, dataset: Dataset) -> HeaderMatch:
             ignored.append(text)
         elif column in match.written:
             match.problems.append(
-                Problem("duplicate_column", row=int(best_row), column=text, sheet=raw.sheet,
-                        params={"first": match.written[column]})
+                Problem(
+                    "duplicate_column",
+                    row=int(best_row),
+                    column=text,
+                    sheet=raw.sheet,
+                    params={"first": match.written[column]},
+                )
             )
         else:
             match.columns[int(pos)] = column
@@ -77,8 +96,13 @@ def match_headers(raw: RawSheet, dataset: Dataset) -> HeaderMatch:
     for col in dataset.input_columns:
         if col.required and col.name not in match.written:
             match.problems.append(
-                Problem("missing_column", row=int(best_row), column=col.name, sheet=raw.sheet,
-                        params={"column": col.name})
+                Problem(
+                    "missing_column",
+                    row=int(best_row),
+                    column=col.name,
+                    sheet=raw.sheet,
+                    params={"column": col.name},
+                )
             )
     if ignored:
         match.notices.append(Notice("ignored_columns", {"columns": ", ".join(ignored)}))

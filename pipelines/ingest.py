@@ -58,6 +58,7 @@ def derive(dataset: Dataset, frame: pd.DataFrame) -> pd.DataFrame:
     """Fill the derived columns (rank bounds, mobility duration) from the typed ones."""
     if dataset.name == "mobility":
         days = (frame["end_date"] - frame["start_date"]).dt.days.astype("Int64")
+        days = days.where(days >= 0)  # an end before the start is reported, not measured
         frame["duration_days"] = frame["duration_days"].fillna(days)
         kind = pd.Series(None, index=frame.index, dtype="str")
         kind[frame["duration_days"].notna()] = "long"
@@ -66,7 +67,9 @@ def derive(dataset: Dataset, frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def prepare(raw: RawSheet, dataset: Dataset) -> tuple[Prepared | None, list[Problem], list[Notice], int | None]:
+def prepare(
+    raw: RawSheet, dataset: Dataset
+) -> tuple[Prepared | None, list[Problem], list[Notice], int | None]:
     """Header matching and explicit parsing; None when the header itself is unusable."""
     match = match_headers(raw, dataset)
     notices = list(match.notices)
@@ -93,7 +96,7 @@ def prepare(raw: RawSheet, dataset: Dataset) -> tuple[Prepared | None, list[Prob
         else:
             frame[col.name] = values
         for row, code in errors.dropna().items():
-            params = {"allowed": ", ".join(col.codes)} if code == "not_in_list" else {}
+            params = {"codes": col.codes} if code == "not_in_list" else {}
             problems.append(Problem(code, row=int(row), column=col.name, params=params))
     for col in dataset.columns:
         if col.name not in frame:
@@ -103,7 +106,9 @@ def prepare(raw: RawSheet, dataset: Dataset) -> tuple[Prepared | None, list[Prob
     return Prepared(frame, raw_rows, problems, match.written), [], notices, match.row
 
 
-def _finish_problems(problems: list[Problem], prepared: Prepared | None, sheet: str | None) -> list[Problem]:
+def _finish_problems(
+    problems: list[Problem], prepared: Prepared | None, sheet: str | None
+) -> list[Problem]:
     """Point every problem at the header and cell text the user sees in the file."""
     out = []
     for p in problems:
@@ -113,7 +118,16 @@ def _finish_problems(problems: list[Problem], prepared: Prepared | None, sheet: 
             if p.row in prepared.raw_rows.index and value is None:
                 cell = prepared.raw_rows.at[p.row, column]
                 value = None if cell is None or cell != cell else str(cell)
-        out.append(Problem(p.code, p.row, column, value, sheet, {**p.params, "column": p.column} if p.column else p.params))
+        out.append(
+            Problem(
+                p.code,
+                p.row,
+                column,
+                value,
+                sheet,
+                {**p.params, "column": p.column} if p.column else p.params,
+            )
+        )
     return sorted(out, key=lambda p: (p.row or 0, p.column or ""))
 
 
@@ -178,8 +192,8 @@ def _decide(
     report.rows_valid = 0 if good is None else len(good)
     if check_only or conn is None:
         return report
-    commit = good is not None and len(good) > 0 and (
-        report.mode == "valid_rows" or not report.problems
+    commit = (
+        good is not None and len(good) > 0 and (report.mode == "valid_rows" or not report.problems)
     )
     report.result = load(
         conn,
@@ -194,15 +208,22 @@ def _decide(
     return report
 
 
-def ingest_path(conn: duckdb.DuckDBPyConnection | None, dataset_name: str, path: str, **kw) -> IngestReport:
+def ingest_path(
+    conn: duckdb.DuckDBPyConnection | None, dataset_name: str, path: str, **kw
+) -> IngestReport:
     with open(path, "rb") as fh:
         data = fh.read()
     return ingest_bytes(conn, dataset_name, str(path).rsplit("/", 1)[-1], data, **kw)
 
 
 def ingest_frame(
-    conn: duckdb.DuckDBPyConnection, dataset_name: str, frame: pd.DataFrame, *,
-    file_name: str, user: str, mode: str = "strict",
+    conn: duckdb.DuckDBPyConnection,
+    dataset_name: str,
+    frame: pd.DataFrame,
+    *,
+    file_name: str,
+    user: str,
+    mode: str = "strict",
 ) -> IngestReport:
     """Load an already typed frame (generated data) through validation and the loader."""
     dataset = get_dataset(dataset_name)

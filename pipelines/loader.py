@@ -71,9 +71,7 @@ def _rejected_records(
                 {k: v for k, v in raw_rows.loc[p.row].items() if v is not None and v == v},
                 ensure_ascii=False,
             )
-        records.append(
-            (batch_id, p.sheet, p.row, p.column, p.value, p.message(lang), row_data)
-        )
+        records.append((batch_id, p.sheet, p.row, p.column, p.value, p.message(lang), row_data))
     return pd.DataFrame(
         records,
         columns=["batch_id", "sheet", "row_number", "column", "value", "problem", "row_data"],
@@ -97,7 +95,6 @@ def load(
     earlier version goes to hist_<table>, so the batch can be undone exactly.
     """
     dataset = get_dataset(info.dataset)
-    table = dataset.table
     rows_loaded = len(frame) if status == "committed" else 0
     with db.transaction(conn):
         batch_id = conn.execute("SELECT nextval('batch_seq')").fetchone()[0]
@@ -108,9 +105,22 @@ def load(
             "INSERT INTO upload_batches (batch_id, dataset, file_name, file_sha256, uploaded_by,"
             " uploaded_at, mode, rows_in, rows_loaded, rows_rejected, status, rows_new,"
             " rows_changed, rows_unchanged) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [batch_id, info.dataset, info.file_name, info.file_sha256, info.uploaded_by,
-             datetime.now(), info.mode, rows_in, rows_loaded, rows_in - rows_loaded, status,
-             new, changed, unchanged],
+            [
+                batch_id,
+                info.dataset,
+                info.file_name,
+                info.file_sha256,
+                info.uploaded_by,
+                datetime.now(),
+                info.mode,
+                rows_in,
+                rows_loaded,
+                rows_in - rows_loaded,
+                status,
+                new,
+                changed,
+                unchanged,
+            ],
         )
         if rejected:
             records = _rejected_records(batch_id, rejected, raw_rows, lang)
@@ -120,13 +130,18 @@ def load(
         action = "upload" if status == "committed" else "upload_rejected"
         conn.execute(
             'INSERT INTO audit_log ("at", "user", action, detail) VALUES (?, ?, ?, ?)',
-            [datetime.now(), info.uploaded_by, action,
-             f"{info.dataset} batch {batch_id} {info.file_name}: {rows_loaded}/{rows_in} rows"],
+            [
+                datetime.now(),
+                info.uploaded_by,
+                action,
+                f"{info.dataset} batch {batch_id} {info.file_name}: {rows_loaded}/{rows_in} rows",
+            ],
         )
         if changed or new:
             db.bump_data_version(conn)
-    return LoadResult(batch_id, status, rows_in, rows_loaded, rows_in - rows_loaded,
-                      new, changed, unchanged)
+    return LoadResult(
+        batch_id, status, rows_in, rows_loaded, rows_in - rows_loaded, new, changed, unchanged
+    )
 
 
 def _upsert(
@@ -149,7 +164,9 @@ def _upsert(
         f"INSERT INTO hist_{table} SELECT t.*, {batch_id} FROM {table} t "
         f"JOIN {stage} s ON {on} WHERE {differs}"
     )
-    changed = conn.execute(f"SELECT count(*) FROM hist_{table} WHERE replaced_by = ?", [batch_id]).fetchone()[0]
+    changed = conn.execute(
+        f"SELECT count(*) FROM hist_{table} WHERE replaced_by = ?", [batch_id]
+    ).fetchone()[0]
     existing = conn.execute(f"SELECT count(*) FROM {table} t JOIN {stage} s ON {on}").fetchone()[0]
     hist_on = " AND ".join(f"h.{_q(k)} = {table}.{_q(k)}" for k in key)
     conn.execute(
@@ -195,7 +212,9 @@ def rollback(conn: duckdb.DuckDBPyConnection, batch_id: int, user: str) -> dict[
     types = _target_types(conn, table)
     col_list = ", ".join(_q(c) for c in types)
     with db.transaction(conn):
-        removed = conn.execute(f"SELECT count(*) FROM {table} WHERE batch_id = ?", [batch_id]).fetchone()[0]
+        removed = conn.execute(
+            f"SELECT count(*) FROM {table} WHERE batch_id = ?", [batch_id]
+        ).fetchone()[0]
         conn.execute(f"DELETE FROM {table} WHERE batch_id = ?", [batch_id])
         restored = conn.execute(
             f"SELECT count(*) FROM hist_{table} WHERE replaced_by = ?", [batch_id]
@@ -212,8 +231,12 @@ def rollback(conn: duckdb.DuckDBPyConnection, batch_id: int, user: str) -> dict[
         )
         conn.execute(
             'INSERT INTO audit_log ("at", "user", action, detail) VALUES (?, ?, ?, ?)',
-            [datetime.now(), user, "rollback",
-             f"{dataset_name} batch {batch_id}: {removed - restored} removed, {restored} restored"],
+            [
+                datetime.now(),
+                user,
+                "rollback",
+                f"{dataset_name} batch {batch_id}: {removed - restored} removed, {restored} restored",
+            ],
         )
         db.bump_data_version(conn)
     return {"removed": removed - restored, "restored": restored}

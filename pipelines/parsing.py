@@ -46,14 +46,14 @@ def clean(value: Any) -> str | None:
 _INT = re.compile(r"^[+-]?\d+$")
 _INT_FLOAT = re.compile(r"^([+-]?\d+)\.0+$")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}([ ,.'’]\d{3})+$")
+_SPACED = re.compile(r"^[+-]?\d{1,3}( \d{3})+([.,]\d+)?$")
 
 
 def parse_int(text: str) -> int:
     """``1 401``, ``3,730``, ``3.705`` (grouped thousands) and ``12.0`` are integers; ``1.9`` is not."""
-    compact = text.replace(" ", "")
-    if _INT.match(compact):
-        return int(compact)
-    if m := _INT_FLOAT.match(compact):
+    if _INT.match(text):
+        return int(text)
+    if m := _INT_FLOAT.match(text):
         return int(m.group(1))
     if _GROUPED.match(text):
         return int(re.sub(r"[ ,.'’]", "", text))
@@ -62,9 +62,13 @@ def parse_int(text: str) -> int:
 
 def parse_float(text: str) -> float:
     """Decimal point or decimal comma; thousands separators; a trailing % is dropped."""
-    s = text.replace(" ", "").replace("'", "").replace("’", "")
-    if s.endswith("%"):
-        s = s[:-1]
+    s = text[:-1].rstrip() if text.endswith("%") else text
+    if " " in s:
+        # A space may only separate groups of three digits: "1 234,5", never "3 5".
+        if not _SPACED.match(s):
+            raise ParseError("not_number")
+        s = s.replace(" ", "")
+    s = s.replace("'", "").replace("’", "")
     if "," in s and "." in s:
         # The later separator is the decimal one: 1.234,5 or 1,234.5.
         if s.rfind(",") > s.rfind("."):
@@ -323,4 +327,3 @@ def split_ranks(ranks: pd.Series) -> pd.DataFrame:
 def empty_like(kind: str, index: pd.Index) -> pd.Series:
     """An all-missing column of the kind's dtype, for optional columns a file lacks."""
     return pd.Series([None] * len(index), index=index, dtype=object).astype(DTYPES[kind])
-

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sapat.i18n import column_label, translate
+from sapat.i18n import code_label, column_label, translate
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,8 @@ class Problem:
         params = dict(self.params)
         if "column" in params:
             params["column"] = column_label(params["column"], lang)
+        if "codes" in params:
+            params["allowed"] = ", ".join(code_label(c, lang) for c in params.pop("codes"))
         return translate(f"problem.{self.code}", lang, **params)
 
 

@@ -6,8 +6,9 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
-from posixpath import dirname, join, normpath
+from posixpath import join, normpath
 from xml.etree import ElementTree
 
 import fastexcel
@@ -53,7 +54,12 @@ def decode(data: bytes) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
+        pass
+    try:
         return data.decode("cp1251")
+    except UnicodeDecodeError:
+        # Neither encoding reads it whole: usually UTF-8 with a line pasted from cp1251.
+        raise FileRejected("mixed_encoding") from None
 
 
 def sniff_delimiter(text: str) -> str:
@@ -77,8 +83,15 @@ def read_csv(data: bytes) -> RawSheet:
     width = max((len(r) for r in head), default=1)
     try:
         grid = pd.read_csv(
-            io.StringIO(text), sep=delimiter, header=None, names=range(width), dtype=str,
-            keep_default_na=False, na_filter=False, skip_blank_lines=False, engine="c",
+            io.StringIO(text),
+            sep=delimiter,
+            header=None,
+            names=range(width),
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+            engine="c",
         )
     except (pd.errors.ParserError, ValueError):
         rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
@@ -102,7 +115,8 @@ def _workbook_sheets(archive: zipfile.ZipFile) -> list[tuple[str, str, str]]:
     return out
 
 
-_MERGE = re.compile(rb'<mergeCell\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
+# Some writers (the .NET OpenXML SDK) prefix every element: <x:mergeCell>.
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 
 
 def _merged_ranges(archive: zipfile.ZipFile, part: str) -> list[tuple[str, int, int]]:
@@ -111,12 +125,17 @@ def _merged_ranges(archive: zipfile.ZipFile, part: str) -> list[tuple[str, int, 
         xml = archive.read(part)
     except KeyError:
         return []
-    tail = xml[xml.rfind(b"</sheetData>") :]
+    except (zipfile.BadZipFile, zlib.error):
+        raise FileRejected("corrupt") from None
+    # The last "sheetData>" is the closing tag, prefixed or not; merged ranges follow it.
+    tail = xml[max(xml.rfind(b"sheetData>"), 0) :]
     ranges = []
     for m in _MERGE.finditer(tail):
         first = int(m[2])
         last = int(m[4]) if m[4] else first
-        ref = f"{m[1].decode()}{m[2].decode()}" + (f":{m[3].decode()}{m[4].decode()}" if m[3] else "")
+        ref = f"{m[1].decode()}{m[2].decode()}" + (
+            f":{m[3].decode()}{m[4].decode()}" if m[3] else ""
+        )
         ranges.append((ref, first, last))
     return ranges
 
@@ -135,7 +154,9 @@ def read_xlsx(data: bytes, sheet: str | None = None) -> RawSheet:
             raise FileRejected("no_visible_sheet")
         chosen = visible[0]
         if len(visible) > 1:
-            notices.append(Notice("first_sheet_used", {"sheet": chosen, "others": ", ".join(visible[1:])}))
+            notices.append(
+                Notice("first_sheet_used", {"sheet": chosen, "others": ", ".join(visible[1:])})
+            )
     else:
         names = {name: state for name, state, _ in sheets}
         if sheet not in names:
@@ -155,6 +176,4 @@ def read_xlsx(data: bytes, sheet: str | None = None) -> RawSheet:
     grid = table.to_pandas()
     grid.columns = range(grid.shape[1])
     grid.index = pd.RangeIndex(1, len(grid) + 1)
-    return RawSheet(
-        grid=grid, sheet=chosen, merged=_merged_ranges(archive, part), notices=notices
-    )
+    return RawSheet(grid=grid, sheet=chosen, merged=_merged_ranges(archive, part), notices=notices)

@@ -30,8 +30,12 @@ def template_bytes(dataset_name: str, lang: str) -> bytes:
     sheet = book.add_worksheet(translate(f"dataset.{dataset.name}", lang)[:31])
     lists = book.add_worksheet(LISTS_SHEET)
     lists.hide()
-    head = book.add_format({"bold": True, "bg_color": "#DCE6F1", "border": 1, "text_wrap": True, "valign": "top"})
-    head_required = book.add_format({"bold": True, "bg_color": "#F8CBAD", "border": 1, "text_wrap": True, "valign": "top"})
+    head = book.add_format(
+        {"bold": True, "bg_color": "#DCE6F1", "border": 1, "text_wrap": True, "valign": "top"}
+    )
+    head_required = book.add_format(
+        {"bold": True, "bg_color": "#F8CBAD", "border": 1, "text_wrap": True, "valign": "top"}
+    )
     date_fmt = book.add_format({"num_format": "dd.mm.yyyy"})
     text_fmt = book.add_format({"num_format": "@"})
     list_col = 0
@@ -45,9 +49,15 @@ def template_bytes(dataset_name: str, lang: str) -> bytes:
             lists.write_column(0, list_col, labels)
             letter = xl_col_to_name(list_col)
             sheet.data_validation(
-                1, pos, TEMPLATE_ROWS, pos,
-                {"validate": "list", "source": f"='{LISTS_SHEET}'!${letter}$1:${letter}${len(labels)}",
-                 "error_type": "warning"},
+                1,
+                pos,
+                TEMPLATE_ROWS,
+                pos,
+                {
+                    "validate": "list",
+                    "source": f"='{LISTS_SHEET}'!${letter}$1:${letter}${len(labels)}",
+                    "error_type": "warning",
+                },
             )
             list_col += 1
             hint = ", ".join(labels)

@@ -11,7 +11,17 @@ import pandera.pandas as pa
 from pipelines.problems import Problem
 from schemas.registry import Dataset
 
-_BOUND = re.compile(r"^(greater_than_or_equal_to|less_than_or_equal_to|greater_than|less_than)\((.*)\)$")
+_BOUND = re.compile(
+    r"^(greater_than_or_equal_to|less_than_or_equal_to|greater_than|less_than)\((.*)\)$"
+)
+# Row-level checks concern one cell the user should look at.
+ROW_CHECK_COLUMN = {
+    "end_before_start": "end_date",
+    "valid_until_before_signed": "valid_until",
+    "valid_until_before_issued": "valid_until",
+    "valid_until_before_valid_from": "valid_until",
+    "program_scope_needs_program": "program_code",
+}
 _CHECK_CODES = {
     "not_nullable": "required",
     "str_matches": "bad_format",
@@ -61,8 +71,10 @@ def validate(dataset: Dataset, frame: pd.DataFrame, skip: set[tuple[int, str]]) 
             if code == "duplicate_key":
                 params = {"key": key_text}
                 column = dataset.key[0]
+            else:
+                column = ROW_CHECK_COLUMN.get(code, column)
         if code == "not_in_list":
-            params = {"allowed": ", ".join(dataset.column(column).codes)}
+            params = {"codes": dataset.column(column).codes}
         problems.append(Problem(code, row=row, column=column, params=params))
     return problems
 
@@ -81,7 +93,11 @@ def check_references(
         known = {r[0] for r in conn.execute(f'SELECT DISTINCT "{target}" FROM {table}').fetchall()}
         for row, value in values[~values.isin(known)].items():
             problems.append(
-                Problem("unknown_reference", row=int(row), column=column,
-                        params={"table": table, "value": value})
+                Problem(
+                    "unknown_reference",
+                    row=int(row),
+                    column=column,
+                    params={"table": table, "value": value},
+                )
             )
     return problems

@@ -29,7 +29,9 @@ def resolve_db_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
     return Path(value) if value else DEFAULT_DB
 
 
-def connect(path: str | os.PathLike[str] | None = None, *, migrate_now: bool = True) -> duckdb.DuckDBPyConnection:
+def connect(
+    path: str | os.PathLike[str] | None = None, *, migrate_now: bool = True
+) -> duckdb.DuckDBPyConnection:
     """Open the warehouse (creating and migrating it if needed)."""
     db_path = resolve_db_path(path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -109,6 +111,4 @@ def is_demo(conn: duckdb.DuckDBPyConnection) -> bool:
 
 
 def set_meta(conn: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
-    conn.execute(
-        "INSERT OR REPLACE INTO app_meta VALUES (?, ?)", [key, value]
-    )
+    conn.execute("INSERT OR REPLACE INTO app_meta VALUES (?, ?)", [key, value])

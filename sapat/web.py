@@ -6,10 +6,10 @@ from collections.abc import Callable
 from typing import Any
 
 import duckdb
-import pandas as pd
 import streamlit as st
 
 from sapat import db
+from sapat.display import Delta
 from sapat.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
 
 
@@ -54,5 +54,34 @@ def t(key: str, /, **params: Any) -> str:
     return translate(key, lang(), **params)
 
 
-def empty(frame: pd.DataFrame | None) -> bool:
-    return frame is None or frame.empty
+def card(
+    column: Any, label: str, value: Any, delta: Delta | None = None, help: str | None = None
+) -> None:
+    """A bordered headline number with its delta line."""
+    delta = delta or Delta(None)
+    column.metric(
+        label,
+        value,
+        delta=delta.text,
+        delta_color=delta.color,
+        delta_arrow=delta.arrow,
+        border=True,
+        help=help,
+    )
+
+
+# Headline cards must fit six across a 1366-pixel laptop screen in any of the languages,
+# so labels wrap instead of being cut, and numbers are a little smaller than the default.
+STYLE = """
+<style>
+.block-container {padding-top: 2.2rem; padding-bottom: 1rem;}
+[data-testid="stMetric"] .stMarkdownEllipsis p {white-space: normal; overflow: visible; text-overflow: clip; line-height: 1.25;}
+[data-testid="stMetricLabel"] > div {overflow: visible;}
+[data-testid="stMetricValue"] {font-size: 1.45rem;}
+[data-testid="stMetricValue"] .stMarkdownEllipsis p {white-space: nowrap;}
+</style>
+"""
+
+
+def apply_style() -> None:
+    st.html(STYLE)

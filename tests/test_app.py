@@ -30,9 +30,9 @@ def test_overview_on_demo_data_shows_warehouse_numbers(demo_db, env_db):
     env_db(demo_db)
     at = run_app("en")
     en = catalog("en")
-    assert at.title[0].value == en["ui.overview_title"]
+    assert at.header[0].value == en["ui.overview_title"]
     assert any(en["ui.demo_banner"] in w.value for w in at.sidebar.warning)
-    conn = duckdb.connect(str(demo_db), read_only=True)
+    conn = duckdb.connect(str(demo_db))  # same configuration as the app's connection
     today = dt.date.today()
     agreements = q.agreements_summary(conn, today)
     assert metric(at, en["ui.agreements_active"]).value == str(agreements["active"])
@@ -43,14 +43,15 @@ def test_overview_on_demo_data_shows_warehouse_numbers(demo_db, env_db):
     mobility = q.mobility_by_year(conn)
     this = mobility["academic_year"].max()
     out_now = mobility[(mobility.academic_year == this) & (mobility.direction == "outgoing")]
-    assert metric(at, en["ui.mobility_outgoing"]).value == str(int(out_now.participants.sum()))
+    label = en["ui.mobility_outgoing"].format(year=this)
+    assert metric(at, label).value == str(int(out_now.participants.sum()))
     conn.close()
 
 
 def test_kyrgyz_is_the_default_language(demo_db, env_db):
     env_db(demo_db)
     at = run_app()
-    assert at.title[0].value == catalog("ky")["ui.overview_title"]
+    assert at.header[0].value == catalog("ky")["ui.overview_title"]
     assert at.sidebar.selectbox[0].value == "ky"
 
 
@@ -59,7 +60,7 @@ def test_language_picker_switches_the_page(demo_db, env_db, lang):
     env_db(demo_db)
     at = run_app()
     at.sidebar.selectbox[0].set_value(lang).run()
-    assert at.title[0].value == catalog(lang)["ui.overview_title"]
+    assert at.header[0].value == catalog(lang)["ui.overview_title"]
 
 
 def test_empty_warehouse_shows_a_helpful_empty_state(db_path, env_db):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -22,8 +23,10 @@ CHROMIUM = "/usr/bin/chromium"
 SHOTS = ROOT / "screenshots"
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists() and not os.environ.get("CI"),
-                       reason="Debian's chromium is installed by `make test`"),
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists() and not os.environ.get("CI"),
+        reason="Debian's chromium is installed by `make test`",
+    ),
 ]
 
 
@@ -34,14 +37,37 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(demo_db):
+def warehouse(demo_db, tmp_path_factory) -> Path:
+    """A copy of the demo warehouse: the server process holds its file's lock."""
+    path = tmp_path_factory.mktemp("browser") / "demo.duckdb"
+    shutil.copy(demo_db, path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def server(warehouse):
     port = _free_port()
-    env = {**os.environ, "SAPAT_DB": str(demo_db)}
+    env = {**os.environ, "SAPAT_DB": str(warehouse)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true",
-         "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
@@ -65,23 +91,31 @@ def browser():
 
     with sync_playwright() as p:
         b = p.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--no-first-run", "--disable-sync"],
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+            ],
         )
         yield b
         b.close()
 
 
 def test_overview_in_a_real_browser(server, browser, demo_db):
+    """The headline numbers shown are the warehouse's (read from the original demo file)."""
     page = browser.new_page(viewport={"width": 1366, "height": 768})
     page.goto(f"{server}/?lang=en", wait_until="domcontentloaded")
     en = catalog("en")
     page.get_by_text(en["ui.overview_title"]).first.wait_for(timeout=60_000)
     page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)
     body = page.inner_text("body")
-    conn = duckdb.connect(str(demo_db), read_only=True)
+    conn = duckdb.connect(str(demo_db))
     agreements = q.agreements_summary(conn, dt.date.today())
     ranks = q.latest_rankings(conn)
     conn.close()
@@ -100,7 +134,7 @@ def test_language_picker_in_the_browser(server, browser):
     page.goto(server, wait_until="domcontentloaded")
     ky = catalog("ky")
     page.get_by_text(ky["ui.overview_title"]).first.wait_for(timeout=60_000)
-    page.locator("section[data-testid='stSidebar'] [data-baseweb='select']").first.click()
+    page.get_by_test_id("stSelectbox").first.click()
     page.get_by_role("option", name="Русский").click()
     page.get_by_text(catalog("ru")["ui.overview_title"]).first.wait_for(timeout=30_000)
     SHOTS.mkdir(exist_ok=True)

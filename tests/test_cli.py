@@ -12,17 +12,25 @@ from sapat import db
 from sapat.i18n import code_label, column_label
 from tests.conftest import ROOT, xlsx_bytes
 
-GOOD = [["program_code", "name_en", "level", "faculty", "status"],
-        ["P1", "Economics", "bachelor", "ECON", "active"],
-        ["P2", "Law", "bachelor", "LAW", "active"]]
+GOOD = [
+    ["program_code", "name_en", "level", "faculty", "status"],
+    ["P1", "Economics", "bachelor", "ECON", "active"],
+    ["P2", "Law", "bachelor", "LAW", "active"],
+]
 
 
 def cli(*args: str, env_db: Path | None = None) -> subprocess.CompletedProcess:
     env = {"PATH": "/usr/bin:/bin", "SAPAT_LANG": "en"}
     if env_db:
         env["SAPAT_DB"] = str(env_db)
-    return subprocess.run([sys.executable, "-m", "pipelines", *args], capture_output=True,
-                          text=True, cwd=ROOT, env=env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "pipelines", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+    )
 
 
 def test_ingest_exit_codes_and_summary(tmp_path, db_path):
@@ -56,7 +64,9 @@ def test_ingest_exit_codes_and_summary(tmp_path, db_path):
 
 def test_warehouse_path_from_environment(tmp_path):
     good = tmp_path / "programs.csv"
-    good.write_text("program_code,level,faculty,status\nP1,bachelor,ECON,active\n", encoding="utf-8")
+    good.write_text(
+        "program_code,level,faculty,status\nP1,bachelor,ECON,active\n", encoding="utf-8"
+    )
     target = tmp_path / "env.duckdb"
     out = cli("ingest", "programs", str(good), env_db=target)
     assert out.returncode == 0, out.stdout + out.stderr
@@ -89,7 +99,8 @@ def test_check_validates_without_loading(tmp_path, db_path):
     good.write_bytes(xlsx_bytes(GOOD))
     assert cli("check", "programs", str(good), "--db", str(db_path)).returncode == 0
     assert not db_path.exists() or duckdb.connect(str(db_path)).execute(
-        "SELECT count(*) FROM programs").fetchone() == (0,)
+        "SELECT count(*) FROM programs"
+    ).fetchone() == (0,)
 
 
 def test_batches_and_rollback(tmp_path, db_path):
@@ -117,16 +128,37 @@ def test_template_in_kyrgyz_round_trips(tmp_path, db_path):
     assert "duration_type" not in headers and column_label("duration_type", "ky") not in headers
     assert book["_lists"].sheet_state == "hidden"
     lists = [v.formula1 for v in sheet.data_validations.dataValidation]
-    assert len(lists) == sum(1 for h in headers if h in {
-        column_label(c, "ky") for c in ("participant_category", "gender", "direction", "scope",
-                                        "format", "purpose", "program", "funding_source", "status")})
+    assert len(lists) == sum(
+        1
+        for h in headers
+        if h
+        in {
+            column_label(c, "ky")
+            for c in (
+                "participant_category",
+                "gender",
+                "direction",
+                "scope",
+                "format",
+                "purpose",
+                "program",
+                "funding_source",
+                "status",
+            )
+        }
+    )
     # Fill one row with the Kyrgyz drop-down labels, as a user would, and load it.
     values = {
-        "mobility_id": "M-1", "academic_year": "2025-2026",
-        "participant_category": code_label("student_master", "ky"), "participant_code": "P-1",
-        "direction": code_label("outgoing", "ky"), "scope": code_label("international", "ky"),
-        "program": code_label("erasmus_plus", "ky"), "start_date": "01.02.2026",
-        "end_date": "30.06.2026", "status": code_label("departed", "ky"),
+        "mobility_id": "M-1",
+        "academic_year": "2025-2026",
+        "participant_category": code_label("student_master", "ky"),
+        "participant_code": "P-1",
+        "direction": code_label("outgoing", "ky"),
+        "scope": code_label("international", "ky"),
+        "program": code_label("erasmus_plus", "ky"),
+        "start_date": "01.02.2026",
+        "end_date": "30.06.2026",
+        "status": code_label("departed", "ky"),
     }
     by_label = {column_label(k, "ky"): v for k, v in values.items()}
     for pos, header in enumerate(headers, start=1):
@@ -139,7 +171,8 @@ def test_template_in_kyrgyz_round_trips(tmp_path, db_path):
     out = cli("ingest", "mobility", str(filled), "--db", str(db_path))
     assert out.returncode == 0, out.stdout
     con = duckdb.connect(str(db_path), read_only=True)
-    row = con.execute("SELECT participant_category, direction, program, status, duration_type "
-                      "FROM mobility").fetchone()
+    row = con.execute(
+        "SELECT participant_category, direction, program, status, duration_type FROM mobility"
+    ).fetchone()
     con.close()
     assert row == ("student_master", "outgoing", "erasmus_plus", "departed", "long")

@@ -18,7 +18,9 @@ def test_catalogs_have_the_same_keys_and_placeholders():
     en = catalog("en")
     for lang in LANGUAGES:
         other = catalog(lang)
-        assert set(other) == set(en), f"{lang}: missing {set(en) - set(other)}, extra {set(other) - set(en)}"
+        assert set(other) == set(en), (
+            f"{lang}: missing {set(en) - set(other)}, extra {set(other) - set(en)}"
+        )
         for key, text in en.items():
             assert other[key].strip(), f"{lang}:{key} is empty"
             assert _fields(other[key]) == _fields(text), f"{lang}:{key} placeholders differ"
@@ -26,8 +28,12 @@ def test_catalogs_have_the_same_keys_and_placeholders():
 
 def test_every_key_used_in_code_exists():
     used = set()
-    for path in [*ROOT.glob("*.py"), *ROOT.glob("pages/*.py"), *ROOT.glob("sapat/**/*.py"),
-                 *ROOT.glob("pipelines/*.py")]:
+    for path in [
+        *ROOT.glob("*.py"),
+        *ROOT.glob("pages/*.py"),
+        *ROOT.glob("sapat/**/*.py"),
+        *ROOT.glob("pipelines/*.py"),
+    ]:
         used |= set(KEY_USE.findall(path.read_text(encoding="utf-8")))
     assert used, "the key scanner found nothing"
     missing = {k for k in used if k not in catalog("en")}

@@ -52,9 +52,13 @@ CONTRACT = {
 
 
 def _columns(conn, table: str) -> list[str]:
-    return [r[0] for r in conn.execute(
-        "SELECT column_name FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index",
-        [table]).fetchall()]
+    return [
+        r[0]
+        for r in conn.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index",
+            [table],
+        ).fetchall()
+    ]
 
 
 @pytest.mark.parametrize("table", sorted(CONTRACT))
@@ -75,14 +79,24 @@ def test_every_dataset_model_matches_its_table(conn):
 def test_reference_data_holds_the_methodologies(conn):
     systems = {r[0] for r in conn.execute("SELECT code FROM ranking_systems").fetchall()}
     assert {"qs_wur", "qs_asia", "qs_eeca", "the_wur", "national_kg", "greenmetric"} <= systems
-    weights = dict(conn.execute(
-        "SELECT ranking || ':' || edition_from, sum(weight) FROM ranking_methodology GROUP BY 1"
-    ).fetchall())
+    weights = dict(
+        conn.execute(
+            "SELECT ranking || ':' || edition_from, sum(weight) FROM ranking_methodology GROUP BY 1"
+        ).fetchall()
+    )
     # Every methodology's weights add up to 100 percent (QS 2026's diversity lens is unweighted).
-    assert weights == {"qs_wur:2024": 100, "qs_wur:2026": 0, "qs_wur:2004": 100,
-                       "qs_asia:2020": 100, "qs_eeca:2015": 100, "the_wur:2024": 100}
-    ar = conn.execute("SELECT weight FROM ranking_methodology WHERE ranking = 'qs_wur' "
-                      "AND edition_from = 2004 AND indicator = 'academic_reputation'").fetchone()
+    assert weights == {
+        "qs_wur:2024": 100,
+        "qs_wur:2026": 0,
+        "qs_wur:2004": 100,
+        "qs_asia:2020": 100,
+        "qs_eeca:2015": 100,
+        "the_wur:2024": 100,
+    }
+    ar = conn.execute(
+        "SELECT weight FROM ranking_methodology WHERE ranking = 'qs_wur' "
+        "AND edition_from = 2004 AND indicator = 'academic_reputation'"
+    ).fetchone()
     assert ar == (40,)
 
 
@@ -91,7 +105,9 @@ def test_migrations_are_applied_once(db_path):
     first.close()
     again = db.connect(db_path)
     assert db.migrate(again) == []
-    versions = [r[0] for r in again.execute("SELECT version FROM schema_migrations ORDER BY 1").fetchall()]
+    versions = [
+        r[0] for r in again.execute("SELECT version FROM schema_migrations ORDER BY 1").fetchall()
+    ]
     assert versions == [v for v, _ in db.migrations()]
     again.close()
 

@@ -16,14 +16,21 @@ def mobility_trend(frame: pd.DataFrame, lang: str) -> go.Figure:
     for direction in ("outgoing", "incoming"):
         part = frame[frame["direction"] == direction]
         fig.add_bar(
-            x=part["academic_year"], y=part["participants"], name=code_label(direction, lang),
-            marker_color=DIRECTION_COLORS[direction], text=part["participants"],
-            textposition="outside", cliponaxis=False,
+            x=part["academic_year"],
+            y=part["participants"],
+            name=code_label(direction, lang),
+            marker_color=DIRECTION_COLORS[direction],
+            text=part["participants"],
+            textposition="outside",
+            cliponaxis=False,
         )
     fig.update_layout(
-        barmode="group", height=300, margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        barmode="group",
+        height=280,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
         legend={"orientation": "h", "y": 1.12, "x": 0},
-        yaxis_title=translate("ui.participants", lang), xaxis_type="category",
+        yaxis_title=translate("ui.participants", lang),
+        xaxis_type="category",
         title={"text": translate("ui.mobility_trend", lang), "font": {"size": 15}, "y": 0.98},
     )
     return fig

@@ -13,7 +13,9 @@ def _df(conn: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -
 
 
 def home_institution(conn: duckdb.DuckDBPyConnection) -> str | None:
-    row = conn.execute("SELECT name FROM institutions WHERE is_home ORDER BY name LIMIT 1").fetchone()
+    row = conn.execute(
+        "SELECT name FROM institutions WHERE is_home ORDER BY name LIMIT 1"
+    ).fetchone()
     return row[0] if row else None
 
 
@@ -125,8 +127,9 @@ def kpis_off_track(conn: duckdb.DuckDBPyConnection) -> dict[str, int | None]:
                                    OR (d.direction = 'lower_is_better' AND v.value > t.target))
         FROM latest l
         JOIN kpi_values v ON v.year = l.year AND v.unit_scope = 'university'
-        JOIN kpi_targets t USING (code, year, unit_scope)
-        JOIN kpi_definitions d USING (code)
+        JOIN kpi_targets t
+          ON t.code = v.code AND t.year = v.year AND t.unit_scope = v.unit_scope
+        JOIN kpi_definitions d ON d.code = v.code
         GROUP BY l.year
         """
     ).fetchone() or (None, 0, 0)

@@ -1,0 +1,45 @@
+"""How figures are told to the user: rank movements, signed changes, shares."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sapat.i18n import translate
+
+
+@dataclass(frozen=True)
+class Delta:
+    """The small line under a headline number: text, colour and arrow for st.metric."""
+
+    text: str | None
+    color: str = "gray"
+    arrow: str = "off"
+
+
+def rank_delta(movement: str, previous: str | None, lang: str) -> Delta:
+    """Band-aware movement of a rank ('up' means a better position, drawn upwards)."""
+    if movement == "new" or previous is None:
+        return Delta(translate("ui.rank_new", lang))
+    text = translate("ui.rank_was", lang, previous=previous)
+    if movement == "up":
+        return Delta(text, "green", "up")
+    if movement == "down":
+        return Delta(text, "red", "down")
+    return Delta(text)
+
+
+def change_delta(now: int, before: int | None, lang: str) -> Delta:
+    """A count against last year's count."""
+    if before is None:
+        return Delta(None)
+    change = now - before
+    text = translate("ui.vs_last_year", lang, change=f"{change:+d}")
+    if change > 0:
+        return Delta(text, "green", "up")
+    if change < 0:
+        return Delta(text, "red", "down")
+    return Delta(text)
+
+
+def share(part: int, total: int) -> str:
+    return f"{part / total:.0%}" if total else "—"
