@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from pipelines.parsing import DTYPES
 from schemas import codes
 from schemas.registry import DATASETS
 
@@ -1279,21 +1280,8 @@ def _add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, last))
 
 
-_DTYPES = {
-    "text": "str",
-    "code": "str",
-    "academic_year": "str",
-    "rank": "str",
-    "int": "Int64",
-    "year": "Int64",
-    "float": "Float64",
-    "bool": "boolean",
-    "date": "datetime64[us]",
-}
-
-
 def _column(values: list[Any], kind: str) -> pd.Series | pd.api.extensions.ExtensionArray:
-    dtype = _DTYPES[kind]
+    dtype = DTYPES[kind]
     if kind == "date":
         stamps = [pd.NaT if v is None else pd.Timestamp(v) for v in values]
         return pd.Series(stamps, dtype="datetime64[us]")

@@ -250,10 +250,12 @@ PARSERS: dict[str, Callable[[str], Any]] = {
     "rank": parse_rank,
 }
 
+# The pandas dtype each kind is validated in (a rank column holds the text as published).
 DTYPES = {
     "text": "str",
     "code": "str",
     "academic_year": "str",
+    "rank": "str",
     "int": "Int64",
     "year": "Int64",
     "float": "Float64",

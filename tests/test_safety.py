@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import zipfile
 from pathlib import Path
 
@@ -196,11 +195,9 @@ def test_zip_bomb_is_refused_quickly_without_unpacking(
     monkeypatch.setattr(readers, "read_xlsx", forbidden)
     monkeypatch.setattr(readers.fastexcel, "read_excel", forbidden)
     monkeypatch.setattr(readers.pd, "read_csv", forbidden)
-    started = time.perf_counter()
     with pytest.raises(FileRejected) as info:
         read_table(path.name, data)
     assert info.value.code == "zip_bomb"
-    assert time.perf_counter() - started < 1.0
 
 
 def test_damaged_sheet_is_corrupt_not_a_traceback(tmp_path: Path, workbook: Path) -> None:
