@@ -77,6 +77,7 @@ STYLE = """
 .block-container {padding-top: 2.2rem; padding-bottom: 1rem;}
 [data-testid="stMetric"] .stMarkdownEllipsis p {white-space: normal; overflow: visible; text-overflow: clip; line-height: 1.25;}
 [data-testid="stMetricLabel"] > div {overflow: visible;}
+[data-testid="stMetricLabel"] p {font-size: 0.8rem; word-break: normal; overflow-wrap: normal;}
 [data-testid="stMetricValue"] {font-size: 1.45rem;}
 [data-testid="stMetricValue"] .stMarkdownEllipsis p {white-space: nowrap;}
 </style>

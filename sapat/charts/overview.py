@@ -28,7 +28,7 @@ def mobility_trend(frame: pd.DataFrame, lang: str) -> go.Figure:
         barmode="group",
         height=280,
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        legend={"orientation": "h", "y": 1.12, "x": 0},
+        legend={"orientation": "h", "y": 1.12, "x": 1, "xanchor": "right"},
         yaxis_title=translate("ui.participants", lang),
         xaxis_type="category",
         title={"text": translate("ui.mobility_trend", lang), "font": {"size": 15}, "y": 0.98},
