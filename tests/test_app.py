@@ -68,3 +68,22 @@ def test_empty_warehouse_shows_a_helpful_empty_state(db_path, env_db):
     at = run_app("en")
     assert any(catalog("en")["ui.no_data"] in i.value for i in at.info)
     assert not at.sidebar.warning  # no demo banner on a real (empty) warehouse
+
+
+def test_mobility_chart_has_both_directions_in_the_language():
+    import pandas as pd
+
+    from sapat.charts.overview import mobility_trend
+
+    frame = pd.DataFrame(
+        {
+            "academic_year": ["2024-2025", "2024-2025", "2025-2026"],
+            "direction": ["outgoing", "incoming", "outgoing"],
+            "participants": [10, 4, 12],
+        }
+    )
+    fig = mobility_trend(frame, "ru")
+    names = [trace.name for trace in fig.data]
+    assert names == [catalog("ru")["code.outgoing"], catalog("ru")["code.incoming"]]
+    assert list(fig.data[0].y) == [10, 12] and list(fig.data[1].y) == [4]
+    assert fig.layout.yaxis.range[1] > 12  # the labels above the bars have room

@@ -33,4 +33,7 @@ def mobility_trend(frame: pd.DataFrame, lang: str) -> go.Figure:
         xaxis_type="category",
         title={"text": translate("ui.mobility_trend", lang), "font": {"size": 15}, "y": 0.98},
     )
+    if not frame.empty:
+        # Headroom so the value above the tallest bar clears the legend.
+        fig.update_yaxes(range=[0, float(frame["participants"].max()) * 1.2])
     return fig
