@@ -10,6 +10,7 @@ from sapat.web import apply_style, cursor, lang, t
 
 st.set_page_config(page_title="Sapat", page_icon=":material/school:", layout="wide")
 apply_style()
+st.session_state["_framed"] = True  # pages refuse to run outside this frame (entry_guard)
 
 if "lang" not in st.session_state:
     st.session_state["lang"] = lang()
@@ -36,6 +37,12 @@ pages = [
         icon=":material/dashboard:",
         url_path="overview",
         default=True,
+    ),
+    st.Page(
+        "pages/rankings.py",
+        title=t("ui.nav_rankings"),
+        icon=":material/leaderboard:",
+        url_path="rankings",
     ),
 ]
 try:

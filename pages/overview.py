@@ -7,7 +7,9 @@ import streamlit as st
 from sapat.charts.overview import mobility_trend
 from sapat.display import Delta, change_delta, rank_delta, share
 from sapat.queries import overview as q
-from sapat.web import card, lang, query, t
+from sapat.web import card, entry_guard, lang, query, t
+
+entry_guard()
 
 today = dt.date.today()
 home = query(q.home_institution)

@@ -40,6 +40,17 @@ def query(fn: Callable[..., Any], *args: Any) -> Any:
     return _cached(name, db.data_version(conn), str(db.resolve_db_path()), args, _fn=fn)
 
 
+def entry_guard() -> None:
+    """Send a page opened by its own URL through app.py first.
+
+    Streamlit runs a file of pages/ directly when the first request of a freshly started
+    server names it, which would skip the language picker and the sign-in gate.
+    """
+    if not st.session_state.get("_framed"):
+        st.session_state["lang"] = lang()  # keep ?lang= across the detour
+        st.switch_page("app.py")
+
+
 def lang() -> str:
     """The session's language: the picker's choice, else ?lang=, else Kyrgyz."""
     chosen = st.session_state.get("lang")

@@ -43,12 +43,7 @@ def latest_rankings(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         )
         SELECT r.ranking, s.name AS ranking_name, r.year, r.rank_display, r.rank_low,
                r.rank_high, r.overall_score, r.prev_year, r.prev_display,
-               CASE
-                   WHEN r.rank_low IS NULL OR r.prev_low IS NULL THEN 'new'
-                   WHEN coalesce(r.rank_high, 1e9) < r.prev_low THEN 'up'
-                   WHEN r.rank_low > coalesce(r.prev_high, 1e9) THEN 'down'
-                   ELSE 'same'
-               END AS movement
+               rank_movement(r.rank_low, r.rank_high, r.prev_low, r.prev_high) AS movement
         FROM r LEFT JOIN ranking_systems s ON s.code = r.ranking
         WHERE r.recency = 1
         ORDER BY r.rank_low NULLS LAST, r.ranking

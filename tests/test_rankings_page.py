@@ -1,0 +1,76 @@
+"""AppTest of the rankings page on demo data and on an empty warehouse."""
+
+import duckdb
+from streamlit.testing.v1 import AppTest
+
+from sapat.i18n import catalog
+from sapat.queries import rankings as q
+from tests.conftest import ROOT
+
+EN = catalog("en")
+
+
+def open_rankings(lang: str = "en") -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["lang"] = lang
+    at.run()
+    at.switch_page("pages/rankings.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_rankings_page_on_demo_data(demo_db, env_db):
+    env_db(demo_db)
+    at = open_rankings()
+    assert at.header[0].value == EN["ui.rankings_title"]
+    assert [tab.label for tab in at.tabs] == [
+        EN["ui.tab_position"], EN["ui.tab_indicators"], EN["ui.tab_peers"], EN["ui.tab_whatif"],
+        EN["ui.tab_agency"]]
+    conn = duckdb.connect(str(demo_db))
+    home = q.home_institution(conn)
+    ranking = at.selectbox(key="ranking").value
+    expected = q.history(conn, ranking, (home,))
+    conn.close()
+    editions = at.dataframe[0].value
+    assert editions[EN["ui.col_rank"]].tolist() == expected.sort_values(
+        "year", ascending=False)["rank_display"].tolist()
+    # The what-if starts from the published scores: its estimate moves with a slider.
+    slider = at.slider[0]
+    before = [m.value for m in at.metric if m.label == EN["ui.whatif_score"]][0]
+    slider.set_value(min(100.0, slider.value + 20)).run()
+    after = [m.value for m in at.metric if m.label == EN["ui.whatif_score"]][0]
+    assert float(after) > float(before)
+    assert any(EN["ui.whatif_caveat"][:30] in w.value for w in at.warning)
+
+
+def test_switching_ranking_shows_its_editions(demo_db, env_db):
+    env_db(demo_db)
+    at = open_rankings()
+    at.selectbox(key="ranking").set_value("qs_wur").run()
+    assert not at.exception
+    shown = at.dataframe[0].value[EN["ui.col_rank"]].tolist()
+    assert "1201-1400" in shown
+
+
+def test_rankings_page_on_an_empty_warehouse(db_path, env_db):
+    env_db(db_path)
+    at = open_rankings("ru")
+    assert any(catalog("ru")["ui.rankings_empty"] in i.value for i in at.info)
+
+
+
+def test_a_failing_page_shows_a_translated_message_not_a_traceback(demo_db, env_db, monkeypatch):
+    from sapat.queries import overview
+
+    env_db(demo_db)
+
+    def broken(conn):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(overview, "latest_rankings", broken)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["lang"] = "ky"
+    at.run()  # the default page, run inside app.py's frame
+    assert not at.exception
+    assert [e.value for e in at.error] == [catalog("ky")["ui.error_generic"]]
+    assert at.sidebar.selectbox[0].value == "ky"  # the frame is still there
