@@ -38,6 +38,9 @@ position_tab, indicators_tab, peers_tab, whatif_tab, agency_tab = st.tabs(
 )
 
 
+MOVEMENT_MARK = {"up": "▲ ", "down": "▼ ", "same": "", "new": ""}
+
+
 def edition_table(frame: pd.DataFrame) -> pd.DataFrame:
     """Every edition as published, newest first, with the band-aware change."""
     rows = frame.sort_values("year", ascending=False)
@@ -45,9 +48,11 @@ def edition_table(frame: pd.DataFrame) -> pd.DataFrame:
         {
             t("ui.col_edition"): rows["year"].astype(str),
             t("ui.col_rank"): rows["rank_display"],
-            t("ui.col_overall"): rows["overall_score"],
+            t("ui.col_overall"): rows["overall_score"].map(
+                lambda v: f"{v:.1f}" if pd.notna(v) else "—"
+            ),
             t("ui.col_change"): [
-                rank_delta(m, p, lang()).text
+                MOVEMENT_MARK[m] + rank_delta(m, p, lang()).text
                 for m, p in zip(rows["movement"], rows["prev_display"], strict=True)
             ],
         }
@@ -74,7 +79,8 @@ with position_tab:
                     ),
                 )
             )
-        st.dataframe(edition_table(mine), hide_index=True, width="stretch")
+        # Small tables as plain HTML: readable by screen readers and copyable as text.
+        st.table(edition_table(mine).set_index(t("ui.col_edition")))
         st.caption(t("ui.bands_note"))
 
 with indicators_tab:
@@ -144,7 +150,7 @@ with peers_tab:
         )
         table.columns = [str(c) for c in table.columns]
         table.index.name = t("col.institution")
-        st.dataframe(table, width="stretch")
+        st.table(table)
         latest = int(frame["year"].max())
         scores = query(q.peer_scores, ranking, latest, chosen)
         if not scores.empty:

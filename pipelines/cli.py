@@ -14,9 +14,11 @@ import duckdb
 from pipelines.ingest import IngestReport, ingest_bytes
 from pipelines.loader import RollbackRefused, rollback
 from pipelines.problems import FileRejected, Problem
+from pipelines.ranking_tables import RankingImport, import_ranking_table
 from pipelines.template import template_bytes
 from sapat import db
 from sapat.i18n import LANGUAGES, code_label, translate
+from schemas.codes import RANKINGS
 from schemas.registry import DATASETS
 
 EXIT_OK, EXIT_REJECTED, EXIT_FILE = 0, 1, 2
@@ -132,6 +134,74 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return EXIT_OK if report.loaded else EXIT_REJECTED
 
 
+def print_ranking_report(report: RankingImport, lang: str, show_all: bool) -> None:
+    for notice in report.notices:
+        print(notice.message(lang))
+    batches = [
+        ("ranking_results", report.results, report.rows_in),
+        ("ranking_indicator_scores", report.indicators, report.indicators_in),
+    ]
+    for dataset, result, rows_in in batches:
+        if result is None:
+            continue
+        name = translate(f"dataset.{dataset}", lang)
+        print(
+            translate(
+                "cli.summary",
+                lang,
+                dataset=name,
+                file=report.file_name,
+                rows_in=rows_in,
+                loaded=result.rows_loaded,
+                rejected=result.rows_rejected,
+            )
+        )
+        print(
+            translate(
+                "cli.batch",
+                lang,
+                batch_id=result.batch_id,
+                status=code_label(result.status, lang),
+                new=result.rows_new,
+                changed=result.rows_changed,
+                unchanged=result.rows_unchanged,
+            )
+        )
+    if report.new_spellings:
+        print(translate("cli.ranking_new_spellings", lang, count=len(report.new_spellings)))
+        for published, known in report.new_spellings.items():
+            key = "cli.spelling_added" if published in report.aliases_added else "cli.spelling_held"
+            print("  " + translate(key, lang, published=published, known=known))
+    if report.problems:
+        print(translate("cli.problems", lang, count=len(report.problems)))
+        shown = report.problems if show_all else report.problems[:MAX_LISTED]
+        for p in shown:
+            print("  " + format_problem(p, lang))
+        if len(shown) < len(report.problems):
+            print(
+                "  " + translate("cli.more_problems", lang, count=len(report.problems) - len(shown))
+            )
+
+
+def cmd_ingest_ranking(args: argparse.Namespace) -> int:
+    lang = _lang(args)
+    data = _read(args.file)
+    conn = _open(args, lang)
+    report = import_ranking_table(
+        conn,
+        Path(args.file).name,
+        data,
+        ranking=args.ranking,
+        year=args.year,
+        mode=args.mode.replace("-", "_"),
+        user=_user(),
+        lang=lang,
+        accept_aliases=args.accept_aliases,
+    )
+    print_ranking_report(report, lang, args.all)
+    return EXIT_OK if report.loaded else EXIT_REJECTED
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     lang = _lang(args)
     data = _read(args.file)
@@ -230,6 +300,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--mode", choices=("strict", "valid-rows"), default="strict")
     p.add_argument("--sheet")
+    p.add_argument("--all", action="store_true", help="list every problem")
+    p = add("ingest-ranking", cmd_ingest_ranking, "import a published ranking table as downloaded")
+    p.add_argument("file")
+    p.add_argument("--ranking", choices=RANKINGS, required=True)
+    p.add_argument("--year", type=int, help="edition; with a year column, import only this year")
+    # Published tables always hold a few rows that cannot be loaded (unranked, duplicated).
+    p.add_argument("--mode", choices=("strict", "valid-rows"), default="valid-rows")
+    p.add_argument(
+        "--accept-aliases",
+        action="store_true",
+        help="add new spellings of known institutions to their aliases and load their rows",
+    )
     p.add_argument("--all", action="store_true", help="list every problem")
     p = add("check", cmd_check, "validate a file without loading it")
     p.add_argument("dataset", choices=datasets)

@@ -17,6 +17,7 @@ import pytest
 
 from sapat.i18n import catalog
 from sapat.queries import overview as q
+from sapat.queries import rankings as rq
 from tests.conftest import ROOT
 
 CHROMIUM = "/usr/bin/chromium"
@@ -139,4 +140,50 @@ def test_language_picker_in_the_browser(server, browser):
     page.get_by_text(catalog("ru")["ui.overview_title"]).first.wait_for(timeout=30_000)
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / "overview_ru.png"), full_page=True)
+    page.close()
+
+
+def test_rankings_page_switches_ranking_and_peers(server, browser, demo_db):
+    """Open Rankings from the menu, switch to QS WUR, then change the peers."""
+    conn = duckdb.connect(str(demo_db))
+    home = rq.home_institution(conn)
+    qs = rq.history(conn, "qs_wur", (home,))
+    conn.close()
+    en = catalog("en")
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    page.goto(f"{server}/?lang=en", wait_until="domcontentloaded")
+    page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)  # the overview has run
+    page.get_by_role("link", name=en["ui.nav_rankings"]).click()
+    page.get_by_text(en["ui.rankings_title"]).first.wait_for(timeout=60_000)
+    page.get_by_test_id("stSelectbox").filter(has_text=en["ui.ranking_system"]).click()
+    page.get_by_role("option", name=en["code.qs_wur"]).click()
+    table = page.get_by_test_id("stTable").first
+    latest = qs.sort_values("year").iloc[-1]["rank_display"]
+    table.get_by_text(latest, exact=True).wait_for(timeout=30_000)
+    shown = table.inner_text()
+    assert all(text in shown for text in qs["rank_display"])  # every edition as published
+    chart = page.locator(".js-plotly-plot").first
+    assert latest in chart.inner_text()  # the band's published text is drawn on the chart
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "rankings_qs_wur.png"), full_page=True)
+
+    page.get_by_role("tab", name=en["ui.tab_peers"]).click()
+    peers = page.get_by_test_id("stMultiSelect")
+    peers.wait_for(timeout=30_000)
+    chosen_before = peers.inner_text()
+    assert "American University of Central Asia" in chosen_before
+    # Remove one suggested peer; the chart legend and the table follow.
+    peers.get_by_role("button", name="Remove American University of Central Asia").click()
+    panel = page.locator("[role=tabpanel]:visible")
+    peer_table = panel.get_by_test_id("stTable").first
+    page.wait_for_function(
+        "() => ![...document.querySelectorAll('[role=tabpanel] [data-testid=stTable]')]"
+        ".some(t => t.offsetParent && t.innerText.includes('American University of Central Asia'))",
+        timeout=30_000,
+    )
+    assert "Kyrgyz National University named after J. Balasagyn" in peer_table.inner_text()
+    assert "1201-1400" in peer_table.inner_text()
+    legend = panel.locator(".js-plotly-plot .legend").first.text_content()
+    assert home in legend and "American University of Central Asia" not in legend
+    page.screenshot(path=str(SHOTS / "rankings_peers.png"), full_page=True)
     page.close()

@@ -24,16 +24,22 @@ def test_rankings_page_on_demo_data(demo_db, env_db):
     at = open_rankings()
     assert at.header[0].value == EN["ui.rankings_title"]
     assert [tab.label for tab in at.tabs] == [
-        EN["ui.tab_position"], EN["ui.tab_indicators"], EN["ui.tab_peers"], EN["ui.tab_whatif"],
-        EN["ui.tab_agency"]]
+        EN["ui.tab_position"],
+        EN["ui.tab_indicators"],
+        EN["ui.tab_peers"],
+        EN["ui.tab_whatif"],
+        EN["ui.tab_agency"],
+    ]
     conn = duckdb.connect(str(demo_db))
     home = q.home_institution(conn)
     ranking = at.selectbox(key="ranking").value
     expected = q.history(conn, ranking, (home,))
     conn.close()
-    editions = at.dataframe[0].value
-    assert editions[EN["ui.col_rank"]].tolist() == expected.sort_values(
-        "year", ascending=False)["rank_display"].tolist()
+    editions = at.table[0].value
+    assert (
+        editions[EN["ui.col_rank"]].tolist()
+        == expected.sort_values("year", ascending=False)["rank_display"].tolist()
+    )
     # The what-if starts from the published scores: its estimate moves with a slider.
     slider = at.slider[0]
     before = [m.value for m in at.metric if m.label == EN["ui.whatif_score"]][0]
@@ -48,7 +54,7 @@ def test_switching_ranking_shows_its_editions(demo_db, env_db):
     at = open_rankings()
     at.selectbox(key="ranking").set_value("qs_wur").run()
     assert not at.exception
-    shown = at.dataframe[0].value[EN["ui.col_rank"]].tolist()
+    shown = at.table[0].value[EN["ui.col_rank"]].tolist()
     assert "1201-1400" in shown
 
 
@@ -56,7 +62,6 @@ def test_rankings_page_on_an_empty_warehouse(db_path, env_db):
     env_db(db_path)
     at = open_rankings("ru")
     assert any(catalog("ru")["ui.rankings_empty"] in i.value for i in at.info)
-
 
 
 def test_a_failing_page_shows_a_translated_message_not_a_traceback(demo_db, env_db, monkeypatch):

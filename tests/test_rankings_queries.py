@@ -13,22 +13,46 @@ HOME = "Osh State University"
 def ranked(conn):
     conn.execute(
         "INSERT INTO institutions VALUES (?, ['ОшМУ'], 'Kyrgyzstan', true), "
-        "('Kyrgyz-Turkish Manas University', [], 'Kyrgyzstan', false)", [HOME])
+        "('Kyrgyz-Turkish Manas University', [], 'Kyrgyzstan', false)",
+        [HOME],
+    )
     rows = [
         ("qs_wur", 2024, HOME, "Kyrgyzstan", "851-900", 851, 900, False, True, None),
         ("qs_wur", 2025, HOME, "Kyrgyzstan", "801-850", 801, 850, False, True, None),
         ("qs_wur", 2026, HOME, "Kyrgyzstan", "=790", 790, 790, True, False, 30.5),
-        ("qs_wur", 2026, "Kyrgyz-Turkish Manas University", "Kyrgyzstan", "951-1000", 951,
-         1000, False, True, None),
-        ("qs_wur", 2026, "Al-Farabi Kazakh National University", "Kazakhstan", "=150", 150, 150,
-         True, False, 60.0),
+        (
+            "qs_wur",
+            2026,
+            "Kyrgyz-Turkish Manas University",
+            "Kyrgyzstan",
+            "951-1000",
+            951,
+            1000,
+            False,
+            True,
+            None,
+        ),
+        (
+            "qs_wur",
+            2026,
+            "Al-Farabi Kazakh National University",
+            "Kazakhstan",
+            "=150",
+            150,
+            150,
+            True,
+            False,
+            60.0,
+        ),
         ("qs_wur", 2026, "Harvard University", "United States", "4", 4, 4, False, False, 98.0),
         ("the_wur", 2025, HOME, "Kyrgyzstan", "Reporter", None, None, False, False, None),
         ("the_wur", 2026, HOME, "Kyrgyzstan", "1501+", 1501, None, False, True, None),
     ]
     conn.executemany(
         "INSERT INTO ranking_results (ranking, year, institution, country, rank_display, rank_low,"
-        " rank_high, is_tie, is_band, overall_score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        " rank_high, is_tie, is_band, overall_score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
     scores = [
         ("qs_wur", 2025, HOME, "academic_reputation", 10.0),
         ("qs_wur", 2025, HOME, "citations_per_faculty", 5.0),
@@ -39,7 +63,9 @@ def ranked(conn):
     ]
     conn.executemany(
         "INSERT INTO ranking_indicator_scores (ranking, year, institution, indicator, score) "
-        "VALUES (?, ?, ?, ?, ?)", scores)
+        "VALUES (?, ?, ?, ?, ?)",
+        scores,
+    )
     return conn
 
 
