@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from benchmarks import pages, ranking_import
 from benchmarks.mobility_file import write_mobility_xlsx
 from pipelines.demo import build_demo
 from pipelines.ingest import ingest_path
@@ -57,10 +58,14 @@ def bench_demo() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--only", choices=("ingest", "demo"))
+    parser.add_argument("--only", choices=("demo", "rankings", "pages", "ingest"))
     args = parser.parse_args()
     if args.only in (None, "demo"):
         bench_demo()
+    if args.only in (None, "rankings"):
+        ranking_import.run()
+    if args.only in (None, "pages"):
+        pages.run()
     if args.only in (None, "ingest"):
         bench_ingest(args.rows)
 

@@ -158,6 +158,12 @@ with peers_tab:
             st.plotly_chart(
                 charts.peer_scores(scores, lang(), home), width="stretch", key="peer_scores"
             )
+            grid = scores.pivot_table(
+                index="indicator", columns="institution", values="score", aggfunc="first"
+            ).reindex(columns=[c for c in chosen if c in set(scores["institution"])])
+            grid.index = [charts.indicator_label(c, lang()) for c in grid.index]
+            grid.index.name = t("ui.col_indicator")
+            st.table(grid.round(1))
 
 with whatif_tab:
     years = query(q.indicator_years, ranking, home) if home else []
@@ -221,7 +227,17 @@ with agency_tab:
         counts = query(agency.agency_counts)
         years = sorted(counts["year"].unique(), reverse=True)
         year = st.columns([1, 4])[0].selectbox(t("ui.agency_year"), years, key="agency_year")
-        threshold = agency.jump_threshold()
+        threshold = (
+            st.columns([1, 4])[0].number_input(
+                t("ui.agency_threshold"),
+                5,
+                100,
+                int(round(agency.jump_threshold() * 100)),
+                5,
+                key="agency_threshold",
+            )
+            / 100
+        )
         changes = query(agency.jumps, int(year), threshold)
         flagged = changes[changes["flagged"]]
         if flagged.empty:
