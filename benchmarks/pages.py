@@ -17,6 +17,7 @@ from benchmarks.ranking_import import RANKINGS
 from pipelines.demo import build_demo
 from pipelines.ranking_tables import import_ranking_table
 from sapat import db
+from sapat.i18n import translate
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_WARM_SECONDS = 0.3
@@ -41,13 +42,15 @@ def _shared_cache() -> None:
     app_test.MemoryCacheStorageManager = lambda: shared  # type: ignore[assignment]
 
 
-def time_page(page: str, runs: int = 5) -> tuple[float, float]:
+def time_page(page: str, state: dict | None = None, runs: int = 5) -> tuple[float, float]:
     """(cold, median warm) seconds of one page script run through app.py."""
     at = app_test.AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.session_state["lang"] = "en"
     at.run()
     if page != "pages/overview.py":
         at.switch_page(page)
+    for key, value in (state or {}).items():
+        at.session_state[key] = value
     started = time.perf_counter()
     at.run()
     cold = time.perf_counter() - started
@@ -60,12 +63,14 @@ def time_page(page: str, runs: int = 5) -> tuple[float, float]:
     return cold, statistics.median(warm)
 
 
-def report(label: str, page: str) -> None:
-    cold, warm = time_page(page)
+def report(label: str, page: str, state: dict | None = None) -> None:
+    # The first run also fills caches shared with earlier pages, so only warm runs are
+    # comparable; they are what a user clicking around the dashboard waits for.
+    _, warm = time_page(page, state)
     verdict = "PASS" if warm < TARGET_WARM_SECONDS else "FAIL"
     print(
-        f"{label}: cold {cold * 1000:.0f} ms, warm {warm * 1000:.0f} ms "
-        f"(target < {TARGET_WARM_SECONDS * 1000:.0f} ms warm) -> {verdict}"
+        f"{label}: warm {warm * 1000:.0f} ms (target < {TARGET_WARM_SECONDS * 1000:.0f} ms)"
+        f" -> {verdict}"
     )
 
 
@@ -94,7 +99,12 @@ def run() -> None:
             f"{time.perf_counter() - started:.1f} s"
         )
         os.environ["SAPAT_DB"] = str(full)
-        report("rankings page, demo + every real ranking table", "pages/rankings.py")
+        for tab in ("position", "indicators", "peers", "whatif", "agency"):
+            report(
+                f"rankings page ({tab} tab), demo + every real ranking table",
+                "pages/rankings.py",
+                {"ranking_tab": translate(f"ui.tab_{tab}", "en"), "ranking": "qs_wur"},
+            )
 
 
 if __name__ == "__main__":

@@ -34,7 +34,9 @@ position_tab, indicators_tab, peers_tab, whatif_tab, agency_tab = st.tabs(
         t("ui.tab_peers"),
         t("ui.tab_whatif"),
         t("ui.tab_agency"),
-    ]
+    ],
+    key="ranking_tab",
+    on_change="rerun",  # only the open tab is computed and drawn
 )
 
 
@@ -59,212 +61,223 @@ def edition_table(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-with position_tab:
-    mine = query(q.history, ranking, (home,)) if home else pd.DataFrame()
-    if mine.empty:
-        st.info(t("ui.rankings_no_home", ranking=code_label(ranking, lang())))
-    else:
-        unranked = mine[mine["rank_low"].isna()]
-        if len(unranked) < len(mine):
-            st.plotly_chart(
-                charts.rank_history(mine, lang(), home), width="stretch", key="home_chart"
-            )
-        if not unranked.empty:
-            st.caption(
-                t(
-                    "ui.unranked_editions",
-                    editions=", ".join(
-                        f"{y} ({d})"
-                        for y, d in zip(unranked["year"], unranked["rank_display"], strict=True)
-                    ),
+if position_tab.open:
+    with position_tab:
+        mine = query(q.history, ranking, (home,)) if home else pd.DataFrame()
+        if mine.empty:
+            st.info(t("ui.rankings_no_home", ranking=code_label(ranking, lang())))
+        else:
+            unranked = mine[mine["rank_low"].isna()]
+            if len(unranked) < len(mine):
+                st.plotly_chart(
+                    charts.rank_history(mine, lang(), home), width="stretch", key="home_chart"
                 )
-            )
-        # Small tables as plain HTML: readable by screen readers and copyable as text.
-        st.table(edition_table(mine).set_index(t("ui.col_edition")))
-        st.caption(t("ui.bands_note"))
-
-with indicators_tab:
-    years = query(q.indicator_years, ranking, home) if home else []
-    if not years:
-        st.info(t("ui.indicators_empty"))
-    else:
-        year = st.columns([1, 4])[0].selectbox(t("ui.edition"), years, key="indicator_year")
-        parts = query(q.breakdown, ranking, year, home)
-        scored = parts.dropna(subset=["score"])
-        st.plotly_chart(
-            charts.indicator_scores(scored, lang()), width="stretch", key="indicator_chart"
-        )
-        drivers = scored.dropna(subset=["weighted_change"])
-        drivers = drivers.reindex(
-            drivers["weighted_change"].abs().sort_values(ascending=False).index
-        )
-        if not drivers.empty:
-            st.markdown(
-                t("ui.key_drivers", previous=int(drivers["prev_year"].max()))
-                + " "
-                + "; ".join(
-                    f"**{charts.indicator_label(r.indicator, lang())}** {r.change:+.1f} "
-                    f"({r.weighted_change:+.2f} {t('ui.points')})"
-                    for r in drivers.head(3).itertuples()
+            if not unranked.empty:
+                st.caption(
+                    t(
+                        "ui.unranked_editions",
+                        editions=", ".join(
+                            f"{y} ({d})"
+                            for y, d in zip(unranked["year"], unranked["rank_display"], strict=True)
+                        ),
+                    )
                 )
-            )
-        st.dataframe(
-            pd.DataFrame(
-                {
-                    t("ui.col_indicator"): [
-                        charts.indicator_label(c, lang()) for c in parts["indicator"]
-                    ],
-                    t("ui.col_weight"): parts["weight"],
-                    t("ui.col_score"): parts["score"],
-                    t("ui.col_rank"): parts["rank_display"],
-                    t("ui.col_change"): parts["change"].round(1),
-                    t("ui.col_contribution"): parts["contribution"].round(2),
-                }
-            ),
-            hide_index=True,
-            width="stretch",
-        )
+            # Small tables as plain HTML: readable by screen readers and copyable as text.
+            st.table(edition_table(mine).set_index(t("ui.col_edition")))
+            st.caption(t("ui.bands_note"))
 
-with peers_tab:
-    candidates = query(q.peer_candidates, ranking)
-    suggested = candidates[candidates["suggested"] & ~candidates["is_home"]]["institution"].tolist()
-    peers = st.multiselect(
-        t("ui.peers_choose"),
-        candidates[~candidates["is_home"]]["institution"].tolist(),
-        default=suggested[:4],
-        key=f"peers_{ranking}",
-        placeholder=t("ui.peers_placeholder"),
-    )
-    chosen = tuple(([home] if home else []) + peers)
-    frame = query(q.history, ranking, chosen)
-    if frame.empty:
-        st.info(t("ui.peers_empty"))
-    else:
-        st.plotly_chart(charts.rank_history(frame, lang(), home), width="stretch", key="peer_chart")
-        table = (
-            frame.pivot_table(
-                index="institution", columns="year", values="rank_display", aggfunc="first"
-            )
-            .reindex(list(chosen))
-            .dropna(how="all")
-        )
-        table.columns = [str(c) for c in table.columns]
-        table.index.name = t("col.institution")
-        st.table(table)
-        latest = int(frame["year"].max())
-        scores = query(q.peer_scores, ranking, latest, chosen)
-        if not scores.empty:
-            st.subheader(t("ui.peer_indicators", year=latest))
+if indicators_tab.open:
+    with indicators_tab:
+        years = query(q.indicator_years, ranking, home) if home else []
+        if not years:
+            st.info(t("ui.indicators_empty"))
+        else:
+            year = st.columns([1, 4])[0].selectbox(t("ui.edition"), years, key="indicator_year")
+            parts = query(q.breakdown, ranking, year, home)
+            scored = parts.dropna(subset=["score"])
             st.plotly_chart(
-                charts.peer_scores(scores, lang(), home), width="stretch", key="peer_scores"
+                charts.indicator_scores(scored, lang()), width="stretch", key="indicator_chart"
             )
-            grid = scores.pivot_table(
-                index="indicator", columns="institution", values="score", aggfunc="first"
-            ).reindex(columns=[c for c in chosen if c in set(scores["institution"])])
-            grid.index = [charts.indicator_label(c, lang()) for c in grid.index]
-            grid.index.name = t("ui.col_indicator")
-            st.table(grid.round(1))
+            drivers = scored.dropna(subset=["weighted_change"])
+            drivers = drivers.reindex(
+                drivers["weighted_change"].abs().sort_values(ascending=False).index
+            )
+            if not drivers.empty:
+                st.markdown(
+                    t("ui.key_drivers", previous=int(drivers["prev_year"].max()))
+                    + " "
+                    + "; ".join(
+                        f"**{charts.indicator_label(r.indicator, lang())}** {r.change:+.1f} "
+                        f"({r.weighted_change:+.2f} {t('ui.points')})"
+                        for r in drivers.head(3).itertuples()
+                    )
+                )
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        t("ui.col_indicator"): [
+                            charts.indicator_label(c, lang()) for c in parts["indicator"]
+                        ],
+                        t("ui.col_weight"): parts["weight"],
+                        t("ui.col_score"): parts["score"],
+                        t("ui.col_rank"): parts["rank_display"],
+                        t("ui.col_change"): parts["change"].round(1),
+                        t("ui.col_contribution"): parts["contribution"].round(2),
+                    }
+                ),
+                hide_index=True,
+                width="stretch",
+            )
 
-with whatif_tab:
-    years = query(q.indicator_years, ranking, home) if home else []
-    if not years:
-        st.info(t("ui.indicators_empty"))
-    else:
-        year = years[0]
-        parts = query(q.breakdown, ranking, year, home)
-        weighted = parts[(parts["weight"] > 0)]
-        st.caption(t("ui.whatif_intro", year=year))
-        results = st.container()  # filled after the sliders, shown above them
-        scores = {}
-        columns = st.columns(2)
-        for i, row in enumerate(weighted.itertuples()):
-            base = float(row.score) if pd.notna(row.score) else 0.0
-            scores[row.indicator] = columns[i % 2].slider(
-                f"{charts.indicator_label(row.indicator, lang())} ({row.weight:g}%)",
-                0.0,
-                100.0,
-                base,
-                0.5,
-                key=f"whatif_{ranking}_{row.indicator}",
-            )
-        weights = dict(zip(weighted["indicator"], weighted["weight"], strict=True))
-        base_scores = dict(zip(weighted["indicator"], weighted["score"], strict=True))
-        before = weighted_score({k: v for k, v in base_scores.items() if pd.notna(v)}, weights)
-        after = weighted_score(scores, weights)
-        position = estimate_position(after, query(q.edition, ranking, year))
-        a, b = results.columns(2)
-        a.metric(
-            t("ui.whatif_score"),
-            f"{after:.1f}" if after is not None else "—",
-            delta=f"{after - before:+.1f}" if after is not None and before is not None else None,
-            border=True,
+if peers_tab.open:
+    with peers_tab:
+        candidates = query(q.peer_candidates, ranking)
+        suggested = candidates[candidates["suggested"] & ~candidates["is_home"]][
+            "institution"
+        ].tolist()
+        peers = st.multiselect(
+            t("ui.peers_choose"),
+            candidates[~candidates["is_home"]]["institution"].tolist(),
+            default=suggested[:4],
+            key=f"peers_{ranking}",
+            placeholder=t("ui.peers_placeholder"),
         )
-        if position.rank is None:
-            b.metric(t("ui.whatif_position"), "—", border=True)
-        elif position.beyond:
-            b.metric(
-                t("ui.whatif_position"),
-                t("ui.whatif_beyond", last=position.last_published),
+        chosen = tuple(([home] if home else []) + peers)
+        frame = query(q.history, ranking, chosen)
+        if frame.empty:
+            st.info(t("ui.peers_empty"))
+        else:
+            st.plotly_chart(
+                charts.rank_history(frame, lang(), home), width="stretch", key="peer_chart"
+            )
+            table = (
+                frame.pivot_table(
+                    index="institution", columns="year", values="rank_display", aggfunc="first"
+                )
+                .reindex(list(chosen))
+                .dropna(how="all")
+            )
+            table.columns = [str(c) for c in table.columns]
+            table.index.name = t("col.institution")
+            st.table(table)
+            latest = int(frame["year"].max())
+            scores = query(q.peer_scores, ranking, latest, chosen)
+            if not scores.empty:
+                st.subheader(t("ui.peer_indicators", year=latest))
+                st.plotly_chart(
+                    charts.peer_scores(scores, lang(), home), width="stretch", key="peer_scores"
+                )
+                grid = scores.pivot_table(
+                    index="indicator", columns="institution", values="score", aggfunc="first"
+                ).reindex(columns=[c for c in chosen if c in set(scores["institution"])])
+                grid.index = [charts.indicator_label(c, lang()) for c in grid.index]
+                grid.index.name = t("ui.col_indicator")
+                st.table(grid.round(1))
+
+if whatif_tab.open:
+    with whatif_tab:
+        years = query(q.indicator_years, ranking, home) if home else []
+        if not years:
+            st.info(t("ui.indicators_empty"))
+        else:
+            year = years[0]
+            parts = query(q.breakdown, ranking, year, home)
+            weighted = parts[(parts["weight"] > 0)]
+            st.caption(t("ui.whatif_intro", year=year))
+            results = st.container()  # filled after the sliders, shown above them
+            scores = {}
+            columns = st.columns(2)
+            for i, row in enumerate(weighted.itertuples()):
+                base = float(row.score) if pd.notna(row.score) else 0.0
+                scores[row.indicator] = columns[i % 2].slider(
+                    f"{charts.indicator_label(row.indicator, lang())} ({row.weight:g}%)",
+                    0.0,
+                    100.0,
+                    base,
+                    0.5,
+                    key=f"whatif_{ranking}_{row.indicator}",
+                )
+            weights = dict(zip(weighted["indicator"], weighted["weight"], strict=True))
+            base_scores = dict(zip(weighted["indicator"], weighted["score"], strict=True))
+            before = weighted_score({k: v for k, v in base_scores.items() if pd.notna(v)}, weights)
+            after = weighted_score(scores, weights)
+            position = estimate_position(after, query(q.edition, ranking, year))
+            a, b = results.columns(2)
+            a.metric(
+                t("ui.whatif_score"),
+                f"{after:.1f}" if after is not None else "—",
+                delta=f"{after - before:+.1f}"
+                if after is not None and before is not None
+                else None,
                 border=True,
             )
-        else:
-            b.metric(
-                t("ui.whatif_position"),
-                f"≈ {position.rank}",
-                border=True,
-                delta=t("ui.whatif_near", near=position.near),
-                delta_color="gray",
-                delta_arrow="off",
-            )
-        results.warning(t("ui.whatif_caveat", known=position.known), icon=":material/info:")
+            if position.rank is None:
+                b.metric(t("ui.whatif_position"), "—", border=True)
+            elif position.beyond:
+                b.metric(
+                    t("ui.whatif_position"),
+                    t("ui.whatif_beyond", last=position.last_published),
+                    border=True,
+                )
+            else:
+                b.metric(
+                    t("ui.whatif_position"),
+                    f"≈ {position.rank}",
+                    border=True,
+                    delta=t("ui.whatif_near", near=position.near),
+                    delta_color="gray",
+                    delta_arrow="off",
+                )
+            results.warning(t("ui.whatif_caveat", known=position.known), icon=":material/info:")
 
-with agency_tab:
-    st.caption(t("ui.agency_intro"))
-    latest = query(agency.latest_year)
-    if latest is None:
-        st.info(t("ui.agency_empty"))
-    else:
-        counts = query(agency.agency_counts)
-        years = sorted(counts["year"].unique(), reverse=True)
-        year = st.columns([1, 4])[0].selectbox(t("ui.agency_year"), years, key="agency_year")
-        threshold = (
-            st.columns([1, 4])[0].number_input(
-                t("ui.agency_threshold"),
-                5,
-                100,
-                int(round(agency.jump_threshold() * 100)),
-                5,
-                key="agency_threshold",
-            )
-            / 100
-        )
-        changes = query(agency.jumps, int(year), threshold)
-        flagged = changes[changes["flagged"]]
-        if flagged.empty:
-            st.success(t("ui.agency_none_flagged", percent=f"{threshold:.0%}"))
+if agency_tab.open:
+    with agency_tab:
+        st.caption(t("ui.agency_intro"))
+        latest = query(agency.latest_year)
+        if latest is None:
+            st.info(t("ui.agency_empty"))
         else:
-            st.warning(t("ui.agency_flagged", count=len(flagged), percent=f"{threshold:.0%}"))
-        st.plotly_chart(
-            agency_charts.jumps_bar(changes, lang()), width="stretch", key="agency_jumps"
-        )
-        st.dataframe(
-            pd.DataFrame(
-                {
-                    t("ui.col_kpi"): [
-                        agency_charts.kpi_name(r, lang()) for _, r in changes.iterrows()
-                    ],
-                    t("ui.col_previous"): changes["previous_value"],
-                    t("ui.col_value"): changes["value"],
-                    t("ui.col_change"): (changes["change"] * 100).round(1).astype("Float64"),
-                    t("ui.col_status"): [
-                        agency_charts.status_label(x, lang()) for x in changes["status"]
-                    ],
-                }
-            ),
-            hide_index=True,
-            width="stretch",
-        )
-        ratios = query(agency.qs_ratios)
-        st.plotly_chart(
-            agency_charts.ratios_trend(ratios, lang()), width="stretch", key="agency_ratios"
-        )
+            counts = query(agency.agency_counts)
+            years = sorted(counts["year"].unique(), reverse=True)
+            year = st.columns([1, 4])[0].selectbox(t("ui.agency_year"), years, key="agency_year")
+            threshold = (
+                st.columns([1, 4])[0].number_input(
+                    t("ui.agency_threshold"),
+                    5,
+                    100,
+                    int(round(agency.jump_threshold() * 100)),
+                    5,
+                    key="agency_threshold",
+                )
+                / 100
+            )
+            changes = query(agency.jumps, int(year), threshold)
+            flagged = changes[changes["flagged"]]
+            if flagged.empty:
+                st.success(t("ui.agency_none_flagged", percent=f"{threshold:.0%}"))
+            else:
+                st.warning(t("ui.agency_flagged", count=len(flagged), percent=f"{threshold:.0%}"))
+            st.plotly_chart(
+                agency_charts.jumps_bar(changes, lang()), width="stretch", key="agency_jumps"
+            )
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        t("ui.col_kpi"): [
+                            agency_charts.kpi_name(r, lang()) for _, r in changes.iterrows()
+                        ],
+                        t("ui.col_previous"): changes["previous_value"],
+                        t("ui.col_value"): changes["value"],
+                        t("ui.col_change"): (changes["change"] * 100).round(1).astype("Float64"),
+                        t("ui.col_status"): [
+                            agency_charts.status_label(x, lang()) for x in changes["status"]
+                        ],
+                    }
+                ),
+                hide_index=True,
+                width="stretch",
+            )
+            ratios = query(agency.qs_ratios)
+            st.plotly_chart(
+                agency_charts.ratios_trend(ratios, lang()), width="stretch", key="agency_ratios"
+            )

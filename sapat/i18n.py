@@ -15,10 +15,21 @@ LOCALES = Path(__file__).resolve().parent / "locales"
 
 @cache
 def catalog(lang: str) -> dict[str, str]:
-    """The flat key → text catalog of one language."""
+    """The flat key → text catalog of one language: every locales/<lang>/*.json merged.
+
+    One file per domain keeps translators (and parallel changes) out of each other's way;
+    a key defined in two files is an error, not a silent override.
+    """
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}")
-    return json.loads((LOCALES / f"{lang}.json").read_text(encoding="utf-8"))
+    merged: dict[str, str] = {}
+    for path in sorted((LOCALES / lang).glob("*.json")):
+        part = json.loads(path.read_text(encoding="utf-8"))
+        clash = merged.keys() & part.keys()
+        if clash:
+            raise ValueError(f"{path}: keys defined twice: {sorted(clash)[:5]}")
+        merged.update(part)
+    return merged
 
 
 def translate(key: str, lang: str = DEFAULT_LANGUAGE, /, **params: object) -> str:

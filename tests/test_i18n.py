@@ -14,6 +14,13 @@ def _fields(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
+def test_each_language_has_the_same_catalog_files():
+    from sapat.i18n import LOCALES
+
+    files = {lang: sorted(p.name for p in (LOCALES / lang).glob("*.json")) for lang in LANGUAGES}
+    assert files["ky"] == files["ru"] == files["en"] and files["en"]
+
+
 def test_catalogs_have_the_same_keys_and_placeholders():
     en = catalog("en")
     for lang in LANGUAGES:

@@ -40,7 +40,11 @@ def test_rankings_page_on_demo_data(demo_db, env_db):
         editions[EN["ui.col_rank"]].tolist()
         == expected.sort_values("year", ascending=False)["rank_display"].tolist()
     )
-    # The what-if starts from the published scores: its estimate moves with a slider.
+    # Only the open tab is drawn; the what-if starts from the published scores and its
+    # estimate moves with a slider.
+    assert not at.slider
+    at.session_state["ranking_tab"] = EN["ui.tab_whatif"]
+    at.run()
     slider = at.slider[0]
     before = [m.value for m in at.metric if m.label == EN["ui.whatif_score"]][0]
     slider.set_value(min(100.0, slider.value + 20)).run()
