@@ -12,10 +12,24 @@ st.set_page_config(page_title="Sapat", page_icon=":material/school:", layout="wi
 apply_style()
 st.session_state["_framed"] = True  # pages refuse to run outside this frame (entry_guard)
 
-if "lang" not in st.session_state:
-    st.session_state["lang"] = lang()
+# The language lives in a plain session key: Streamlit may drop a widget's own state when
+# the page changes, and the choice must survive every navigation.
+st.session_state["lang"] = lang()
+
+
+def _picked() -> None:
+    st.session_state["lang"] = st.session_state["lang_picker"]
+
+
 with st.sidebar:
-    st.selectbox("Тил / Язык / Language", LANGUAGES, key="lang", format_func=LANGUAGE_NAMES.get)
+    st.selectbox(
+        "Тил / Язык / Language",
+        LANGUAGES,
+        index=LANGUAGES.index(st.session_state["lang"]),
+        key="lang_picker",
+        format_func=LANGUAGE_NAMES.get,
+        on_change=_picked,
+    )
 
 try:
     conn = cursor()
@@ -43,6 +57,18 @@ pages = [
         title=t("ui.nav_rankings"),
         icon=":material/leaderboard:",
         url_path="rankings",
+    ),
+    st.Page(
+        "pages/mobility.py",
+        title=t("ui.nav_mobility"),
+        icon=":material/flight_takeoff:",
+        url_path="mobility",
+    ),
+    st.Page(
+        "pages/agreements.py",
+        title=t("ui.nav_agreements"),
+        icon=":material/handshake:",
+        url_path="agreements",
     ),
 ]
 try:

@@ -7,7 +7,7 @@ import streamlit as st
 from sapat.charts.overview import mobility_trend
 from sapat.display import Delta, change_delta, rank_delta, share
 from sapat.queries import overview as q
-from sapat.web import card, entry_guard, lang, query, t
+from sapat.web import card, chart, entry_guard, lang, query, t
 
 entry_guard()
 
@@ -78,4 +78,4 @@ card(
 if mobility.empty:
     st.info(t("ui.chart_empty"))
 else:
-    st.plotly_chart(mobility_trend(mobility, lang()), width="stretch")
+    chart(st, mobility_trend(mobility, lang()), "overview_trend")

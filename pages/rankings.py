@@ -9,7 +9,7 @@ from sapat.display import rank_delta
 from sapat.i18n import code_label
 from sapat.queries import agency_data as agency
 from sapat.queries import rankings as q
-from sapat.web import entry_guard, lang, query, t
+from sapat.web import chart, entry_guard, lang, query, t
 from sapat.whatif import estimate_position, weighted_score
 
 entry_guard()
@@ -69,9 +69,7 @@ if position_tab.open:
         else:
             unranked = mine[mine["rank_low"].isna()]
             if len(unranked) < len(mine):
-                st.plotly_chart(
-                    charts.rank_history(mine, lang(), home), width="stretch", key="home_chart"
-                )
+                chart(st, charts.rank_history(mine, lang(), home), "home_chart")
             if not unranked.empty:
                 st.caption(
                     t(
@@ -95,9 +93,7 @@ if indicators_tab.open:
             year = st.columns([1, 4])[0].selectbox(t("ui.edition"), years, key="indicator_year")
             parts = query(q.breakdown, ranking, year, home)
             scored = parts.dropna(subset=["score"])
-            st.plotly_chart(
-                charts.indicator_scores(scored, lang()), width="stretch", key="indicator_chart"
-            )
+            chart(st, charts.indicator_scores(scored, lang()), "indicator_chart")
             drivers = scored.dropna(subset=["weighted_change"])
             drivers = drivers.reindex(
                 drivers["weighted_change"].abs().sort_values(ascending=False).index
@@ -147,9 +143,7 @@ if peers_tab.open:
         if frame.empty:
             st.info(t("ui.peers_empty"))
         else:
-            st.plotly_chart(
-                charts.rank_history(frame, lang(), home), width="stretch", key="peer_chart"
-            )
+            chart(st, charts.rank_history(frame, lang(), home), "peer_chart")
             table = (
                 frame.pivot_table(
                     index="institution", columns="year", values="rank_display", aggfunc="first"
@@ -164,9 +158,7 @@ if peers_tab.open:
             scores = query(q.peer_scores, ranking, latest, chosen)
             if not scores.empty:
                 st.subheader(t("ui.peer_indicators", year=latest))
-                st.plotly_chart(
-                    charts.peer_scores(scores, lang(), home), width="stretch", key="peer_scores"
-                )
+                chart(st, charts.peer_scores(scores, lang(), home), "peer_scores")
                 grid = scores.pivot_table(
                     index="indicator", columns="institution", values="score", aggfunc="first"
                 ).reindex(columns=[c for c in chosen if c in set(scores["institution"])])
@@ -257,9 +249,7 @@ if agency_tab.open:
                 st.success(t("ui.agency_none_flagged", percent=f"{threshold:.0%}"))
             else:
                 st.warning(t("ui.agency_flagged", count=len(flagged), percent=f"{threshold:.0%}"))
-            st.plotly_chart(
-                agency_charts.jumps_bar(changes, lang()), width="stretch", key="agency_jumps"
-            )
+            chart(st, agency_charts.jumps_bar(changes, lang()), "agency_jumps")
             st.dataframe(
                 pd.DataFrame(
                     {
@@ -278,6 +268,4 @@ if agency_tab.open:
                 width="stretch",
             )
             ratios = query(agency.qs_ratios)
-            st.plotly_chart(
-                agency_charts.ratios_trend(ratios, lang()), width="stretch", key="agency_ratios"
-            )
+            chart(st, agency_charts.ratios_trend(ratios, lang()), "agency_ratios")

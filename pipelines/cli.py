@@ -13,13 +13,20 @@ import duckdb
 
 from pipelines.ingest import IngestReport, ingest_bytes
 from pipelines.loader import RollbackRefused, rollback
+from pipelines.mappings import (
+    DEFAULT_HOME_COUNTRY,
+    MappingError,
+    check_options,
+    load_mapping,
+    parse_settings,
+)
 from pipelines.problems import FileRejected, Problem
 from pipelines.ranking_tables import RankingImport, import_ranking_table
 from pipelines.template import template_bytes
 from sapat import db
 from sapat.i18n import LANGUAGES, code_label, translate
 from schemas.codes import RANKINGS
-from schemas.registry import DATASETS
+from schemas.registry import DATASETS, get_dataset
 
 EXIT_OK, EXIT_REJECTED, EXIT_FILE = 0, 1, 2
 MAX_LISTED = 50
@@ -62,6 +69,20 @@ def print_report(report: IngestReport, lang: str, show_all: bool) -> None:
     name = translate(f"dataset.{report.dataset}", lang)
     for notice in report.notices:
         print(notice.message(lang))
+    if report.mapping is not None:
+        m = report.mapping
+        print(
+            translate(
+                "mapping.summary",
+                lang,
+                mapping=m.mapping,
+                source_rows=m.source_rows,
+                mapped=m.mapped,
+                mobilities=m.mobilities,
+                expanded=m.expanded,
+                unmapped=m.unmapped,
+            )
+        )
     if report.result is None:
         key = "cli.check_bad" if report.problems else "cli.check_ok"
         print(
@@ -116,8 +137,22 @@ def _read(path: str) -> bytes:
         raise FileRejected("not_found", path=path) from None
 
 
+def _mapping_args(args: argparse.Namespace) -> dict:
+    """--mapping, --set and --home-country as ingest_bytes keywords; checked before reading."""
+    settings = parse_settings(args.set)
+    if args.mapping is None:
+        if settings:
+            raise MappingError("set_needs_mapping")
+        return {}
+    mapping = load_mapping(args.mapping)
+    # A wrong --set or --home-country is said before the file or the warehouse is opened.
+    check_options(mapping, get_dataset(args.dataset), settings, args.home_country)
+    return {"mapping": mapping, "settings": settings, "home_country": args.home_country}
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     lang = _lang(args)
+    mapping = _mapping_args(args)
     data = _read(args.file)
     conn = _open(args, lang)
     report = ingest_bytes(
@@ -129,6 +164,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         sheet=args.sheet,
         user=_user(),
         lang=lang,
+        **mapping,
     )
     print_report(report, lang, args.all)
     return EXIT_OK if report.loaded else EXIT_REJECTED
@@ -204,6 +240,7 @@ def cmd_ingest_ranking(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     lang = _lang(args)
+    mapping = _mapping_args(args)
     data = _read(args.file)
     conn = None
     path = db.resolve_db_path(args.db)
@@ -215,7 +252,14 @@ def cmd_check(args: argparse.Namespace) -> int:
         except duckdb.Error:
             conn = None
     report = ingest_bytes(
-        conn, args.dataset, Path(args.file).name, data, sheet=args.sheet, lang=lang, check_only=True
+        conn,
+        args.dataset,
+        Path(args.file).name,
+        data,
+        sheet=args.sheet,
+        lang=lang,
+        check_only=True,
+        **mapping,
     )
     print_report(report, lang, args.all)
     return EXIT_REJECTED if report.problems else EXIT_OK
@@ -280,6 +324,25 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def add_mapping_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--mapping",
+        help="read another system's layout through a column mapping: a name from "
+        "schemas/mappings/ (e.g. erasmus_plus) or the path of a mapping .json file",
+    )
+    p.add_argument(
+        "--set",
+        action="append",
+        metavar="COLUMN=VALUE",
+        help="with --mapping: the same value in COLUMN on every row (repeatable)",
+    )
+    p.add_argument(
+        "--home-country",
+        default=DEFAULT_HOME_COUNTRY,
+        help=f"with --mapping: the home university's country code (default {DEFAULT_HOME_COUNTRY})",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m pipelines", description="Sapat data pipelines")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -301,6 +364,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mode", choices=("strict", "valid-rows"), default="strict")
     p.add_argument("--sheet")
     p.add_argument("--all", action="store_true", help="list every problem")
+    add_mapping_args(p)
     p = add("ingest-ranking", cmd_ingest_ranking, "import a published ranking table as downloaded")
     p.add_argument("file")
     p.add_argument("--ranking", choices=RANKINGS, required=True)
@@ -318,6 +382,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--sheet")
     p.add_argument("--all", action="store_true", help="list every problem")
+    add_mapping_args(p)
     p = add("template", cmd_template, "write an xlsx template", db_arg=False)
     p.add_argument("dataset", choices=datasets)
     p.add_argument("--out")
@@ -338,3 +403,6 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_FILE
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # output piped into `head`: the reader left, nothing is wrong
+        sys.stderr.close()
+        return 0

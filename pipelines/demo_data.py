@@ -535,6 +535,13 @@ PROGRAM_CATEGORIES: dict[str, tuple[float, ...]] = {
     "individual_invitation": (0, 5, 8, 12, 70, 5),
     "other": (8, 40, 8, 4, 30, 10),
 }
+# Years of study per level (bachelor 1–8 semesters, master 1–4, PhD and college 1–6).
+STUDY_YEARS = {"student_bachelor": 4, "student_master": 2, "student_phd": 3, "student_college": 3}
+# Shares of outgoing students the regulation would not send, so the dashboard's flags show:
+# first-year bachelors (more often on domestic mobility, allowed from the second semester)
+# and master's students outside semesters 2–3.
+FIRST_YEAR_SHARE = {"international": 0.04, "domestic": 0.15}
+MASTER_OFF_SEMESTER_SHARE = 0.07
 PURPOSES: dict[str, dict[str, float]] = {
     "student_college": {"internship": 40, "summer_school": 30, "language_course": 30},
     "student_bachelor": {
@@ -1623,6 +1630,34 @@ def _report_date(rng: np.random.Generator, row: dict[str, Any], is_student: bool
     return np.busday_offset(np.datetime64(end), workdays, roll="forward").astype(object)
 
 
+def _study_semesters(rng: np.random.Generator, rows: list[dict[str, Any]]) -> None:
+    """The semester of study of each student's mobility (staff: None), set in place.
+
+    Drawn from its own generator, so adding the column changed no other demo value. The
+    parity follows the start date: a mobility starting September–January falls in an odd
+    (autumn) semester, one starting February–August in an even (spring) one.
+    """
+    for row in rows:
+        category = row["participant_category"]
+        years = STUDY_YEARS.get(category)
+        if years is None:
+            row["study_semester"] = None
+            continue
+        spring = 2 <= row["start_date"].month <= 8
+        outgoing = row["direction"] == "outgoing"
+        r = rng.random()
+        if category == "student_master":
+            # Semesters 2–3 (first-year spring, second-year autumn); a few 1 or 4.
+            off = outgoing and r < MASTER_OFF_SEMESTER_SHARE
+            year = (2 if spring else 1) if off else (1 if spring else 2)
+        elif category == "student_bachelor" and outgoing:
+            first = r < FIRST_YEAR_SHARE[row["scope"]]
+            year = 1 if first else 2 + int(rng.integers(years - 1))
+        else:
+            year = 1 + int(rng.integers(years))
+        row["study_semester"] = 2 * (year - 1) + (2 if spring else 1)
+
+
 def _agreements(rng: np.random.Generator, today: dt.date) -> list[dict[str, Any]]:
     partners = [p for p in PARTNERS if p[1] != "Kyrgyzstan" and p[0] not in NO_AGREEMENT]
     extras = (
@@ -2119,6 +2154,7 @@ def generate(seed: int = 2026, today: dt.date | None = None) -> dict[str, pd.Dat
     results = _ranking_results()
     indicators = _indicator_scores(rng, results)
     mobility = _mobility(rng)
+    _study_semesters(np.random.default_rng([seed, 4]), mobility)
     agreements = _agreements(rng, today)
     programs = _programs()
     licenses = _licenses(rng, programs, today)

@@ -10,6 +10,13 @@ import pandas as pd
 
 from pipelines.headers import match_headers
 from pipelines.loader import BatchInfo, LoadResult, load
+from pipelines.mappings import (
+    DEFAULT_HOME_COUNTRY,
+    Mapping,
+    MappingStats,
+    apply_mapping,
+    merge_problems,
+)
 from pipelines.parsing import empty_like, is_blank, parse_series, split_ranks
 from pipelines.problems import Notice, Problem
 from pipelines.readers import RawSheet, read_table
@@ -34,6 +41,7 @@ class IngestReport:
     problems: list[Problem] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
     result: LoadResult | None = None
+    mapping: MappingStats | None = None  # set when a column mapping read the file
 
     @property
     def loaded(self) -> bool:
@@ -142,17 +150,36 @@ def ingest_bytes(
     user: str = "cli",
     lang: str = "en",
     check_only: bool = False,
+    mapping: Mapping | str | None = None,
+    settings: dict[str, str] | None = None,
+    home_country: str = DEFAULT_HOME_COUNTRY,
 ) -> IngestReport:
     """Run one upload through the whole pipeline.
 
     Raises FileRejected when the file itself is unsafe or unreadable. With ``check_only``
-    nothing is written (``conn`` may then be None; references are not checked).
+    nothing is written (``conn`` may then be None; references are not checked). With a
+    ``mapping`` (name, path or Mapping) the file is another system's layout, mapped to the
+    dataset first (pipelines/mappings.py); a bad mapping raises MappingError.
     """
     assert mode in MODES, mode
     dataset = get_dataset(dataset_name)
     raw = read_table(file_name, data, sheet)
     report = IngestReport(dataset.name, file_name, mode, sheet=raw.sheet, notices=list(raw.notices))
-    prepared, header_problems, notices, header_row = prepare(raw, dataset)
+    mapped = None
+    if mapping is not None:
+        mapped = apply_mapping(raw, mapping, dataset, settings=settings, home_country=home_country)
+        report.mapping = mapped.stats
+    if mapped is not None and mapped.header_problems:
+        prepared, header_problems, notices = None, mapped.header_problems, []
+        header_row = mapped.header_row
+    else:
+        prepared, header_problems, notices, header_row = prepare(
+            raw if mapped is None else mapped.sheet, dataset
+        )
+    if mapped is not None and prepared is not None:
+        # Problems name the source file's columns and cells, and rejected rows keep the
+        # source row as written.
+        prepared.written, prepared.raw_rows = mapped.written, mapped.source_rows
     report.notices += notices
     report.header_row = header_row
     if prepared is None:
@@ -162,10 +189,14 @@ def ingest_bytes(
     else:
         frame, raw_rows = prepared.frame, prepared.raw_rows
         skip = {(p.row, p.column) for p in prepared.problems}
+        skip |= mapped.skip if mapped is not None else set()
         problems = prepared.problems + validate(dataset, frame, skip)
         problems += check_references(conn, dataset, frame)
         report.problems = _finish_problems(problems, prepared, raw.sheet)
         report.rows_in = len(frame)
+        if mapped is not None:
+            report.problems = merge_problems(mapped, report.problems)
+            report.rows_in += mapped.stats.unmapped  # reported, never silently dropped
     sha = hashlib.sha256(data).hexdigest()
     return _decide(conn, dataset, report, frame, raw_rows, sha, user, lang, check_only)
 
@@ -182,7 +213,7 @@ def _decide(
     check_only: bool,
 ) -> IngestReport:
     """Strict: all rows or none. Valid rows: the good ones, the rest kept as rejected."""
-    if frame is not None and len(frame) == 0:
+    if frame is not None and report.rows_in == 0:
         report.problems.append(Problem("no_rows", sheet=report.sheet))
     if frame is None:  # the header itself is unusable: no row can be read
         good = None

@@ -160,9 +160,12 @@ def _upsert(
     on = " AND ".join(f"t.{_q(k)} = s.{_q(k)}" for k in key)
     differs = " OR ".join(f"t.{_q(c)} IS DISTINCT FROM s.{_q(c)}" for c in values) or "false"
     # Earlier versions of the rows this batch changes, kept for an exact undo.
+    # By name, not position: a column added later must not shift the history's columns.
+    every = ", ".join(_q(c) for c in types)
+    from_target = ", ".join(f"t.{_q(c)}" for c in types)
     conn.execute(
-        f"INSERT INTO hist_{table} SELECT t.*, {batch_id} FROM {table} t "
-        f"JOIN {stage} s ON {on} WHERE {differs}"
+        f"INSERT INTO hist_{table} ({every}, replaced_by) SELECT {from_target}, {batch_id} "
+        f"FROM {table} t JOIN {stage} s ON {on} WHERE {differs}"
     )
     changed = conn.execute(
         f"SELECT count(*) FROM hist_{table} WHERE replaced_by = ?", [batch_id]

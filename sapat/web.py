@@ -6,11 +6,12 @@ from collections.abc import Callable
 from typing import Any
 
 import duckdb
+import pandas as pd
 import streamlit as st
 
 from sapat import db
 from sapat.display import Delta
-from sapat.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
+from sapat.i18n import DEFAULT_LANGUAGE, LANGUAGES, code_label, has, translate
 
 
 @st.cache_resource(show_spinner=False)
@@ -63,6 +64,56 @@ def lang() -> str:
 def t(key: str, /, **params: Any) -> str:
     """Translate ``key`` into the session's language."""
     return translate(key, lang(), **params)
+
+
+# Plotly fetches country outlines from a CDN by default; ours are served by Streamlit.
+PLOTLY_CONFIG = {"topojsonURL": "/app/static/topojson/", "displaylogo": False}
+
+
+def chart(target: Any, figure: Any, key: str) -> None:
+    """Draw a Plotly figure with the app's chart configuration."""
+    target.plotly_chart(figure, width="stretch", key=key, config=PLOTLY_CONFIG)
+
+
+# Columns holding codes; a table shows their labels in the user's language.
+CODED_COLUMNS = (
+    "agreement_type",
+    "status",
+    "participant_category",
+    "direction",
+    "scope",
+    "format",
+    "purpose",
+    "program",
+    "duration_type",
+    "funding_source",
+    "gender",
+    "level",
+    "kind",
+)
+
+
+def header(column: str) -> str:
+    """A column's heading: the dataset label (col.*) or a page label (ui.col_*)."""
+    key = f"col.{column}"
+    return t(key) if has(key, lang()) else t(f"ui.col_{column}")
+
+
+def labelled(
+    frame: pd.DataFrame, values: dict[str, Callable[[Any], str]] | None = None
+) -> pd.DataFrame:
+    """A frame as users read it: coded values and headers in their language.
+
+    ``values`` maps further columns to functions that format their values.
+    """
+    out = frame.copy()
+    for column in CODED_COLUMNS:
+        if column in out:
+            out[column] = out[column].map(lambda v: code_label(v, lang()), na_action="ignore")
+    for column, fmt in (values or {}).items():
+        if column in out:
+            out[column] = out[column].map(fmt, na_action="ignore")
+    return out.rename(columns={c: header(c) for c in out.columns})
 
 
 def card(

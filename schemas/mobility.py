@@ -38,6 +38,11 @@ class Mobility(pa.DataFrameModel):
     credits_failed: Series[pd.Float64Dtype] = field("float", ge=0, le=60)
     status: Series[str] = coded(codes.MOBILITY_STATUS, required=True)
     report_date: Series[pa.DateTime] = field("date")
+    # Semester of the study programme during the mobility (students; NULL for staff). At the
+    # end, so templates keep their earlier column order.
+    study_semester: Series[pd.Int64Dtype] = field(
+        "int", ge=1, le=12, aliases=("semester", "семестр")
+    )
 
     class Config:
         unique = ["mobility_id"]

@@ -16,6 +16,7 @@ import duckdb
 import pytest
 
 from sapat.i18n import catalog
+from sapat.queries import mobility as mq
 from sapat.queries import overview as q
 from sapat.queries import rankings as rq
 from tests.conftest import ROOT
@@ -194,4 +195,53 @@ def test_rankings_page_switches_ranking_and_peers(server, browser, demo_db):
     legend = panel.locator(".js-plotly-plot .legend").first.text_content()
     assert home in legend and "American University of Central Asia" not in legend
     page.screenshot(path=str(SHOTS / "rankings_peers.png"), full_page=True)
+    page.close()
+
+
+def _metric(page, label: str) -> str:
+    card = page.get_by_test_id("stMetric").filter(has_text=label).first
+    return card.get_by_test_id("stMetricValue").inner_text().strip()
+
+
+def test_mobility_filters_change_the_headline_numbers(server, browser, demo_db):
+    """Filter by programme and academic years; the headline shows the warehouse's numbers."""
+    conn = duckdb.connect(str(demo_db))
+    years = mq.options(conn)["years"]
+    everything = mq.headline(conn, mq.MobilityFilter(years=tuple(years)), years[-1])
+    erasmus = mq.MobilityFilter(years=tuple(years[:-1]), programs=("erasmus_plus",))
+    expected = mq.headline(conn, erasmus, years[-2]).set_index("measure")["value"]
+    conn.close()
+    en = catalog("en")
+    outgoing = en["mobility.measure.outgoing_students"]
+    incoming = en["mobility.measure.incoming_students"]
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    page.set_default_timeout(90_000)  # a busy CI machine renders slowly
+    page.goto(f"{server}/?lang=en", wait_until="domcontentloaded")
+    page.locator(".js-plotly-plot").first.wait_for()
+    page.get_by_role("link", name=en["ui.nav_mobility"]).click()
+    page.get_by_text(en["ui.mobility_title"]).first.wait_for()
+    default = everything.set_index("measure")["value"]
+    assert _metric(page, outgoing) == str(int(default["outgoing_students"]))
+
+    page.get_by_text(en["ui.filters"]).first.click()
+    page.get_by_test_id("stMultiSelect").filter(has_text=en["ui.mobility_filter_programs"]).click()
+    page.get_by_role("option", name=en["code.erasmus_plus"]).click()
+    page.keyboard.press("Escape")
+    # The last academic year drops out of the range: one step left on the slider's end.
+    thumbs = page.get_by_test_id("stSlider").get_by_role("slider")
+    thumbs.last.focus()
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_function(
+        """([label, want]) => [...document.querySelectorAll('[data-testid=stMetric]')]
+            .some(m => m.innerText.includes(label) && m.innerText.includes('\\n' + want))""",
+        arg=[incoming, str(int(expected["incoming_students"]))],
+    )
+    assert _metric(page, outgoing) == str(int(expected["outgoing_students"]))
+    assert _metric(page, incoming) == str(int(expected["incoming_students"]))
+    assert (
+        years[-2]
+        in page.get_by_test_id("stCaptionContainer").filter(has_text=years[-2]).first.inner_text()
+    )
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "mobility_filtered.png"), full_page=True)
     page.close()

@@ -259,6 +259,34 @@ def test_mobility_triggers_the_regulation_flags(frames):
     assert sum(w > 5 for w in workdays) >= 5
 
 
+def test_study_semester_by_level(frames):
+    m = frames["mobility"]
+    is_student = m.participant_category.str.startswith("student")
+    assert m.loc[~is_student, "study_semester"].isna().all()
+    students = m[is_student]
+    assert students.study_semester.notna().all()
+    tops = {"student_bachelor": 8, "student_master": 4, "student_phd": 6, "student_college": 6}
+    for category, top in tops.items():
+        semesters = m.loc[m.participant_category == category, "study_semester"]
+        assert (semesters.min(), semesters.max()) == (1, top), category
+    # Autumn mobility falls in an odd semester, spring and summer mobility in an even one.
+    spring = students.start_date.dt.month.between(2, 8)
+    assert ((students.study_semester % 2 == 0) == spring).all()
+
+
+def test_study_semester_triggers_the_regulation_flags(frames):
+    m = frames["mobility"]
+    sent = m[(m.direction == "outgoing") & (m.status != "withdrawn")]
+    bachelors = sent[sent.participant_category == "student_bachelor"]
+    first_abroad = bachelors[(bachelors.scope == "international") & (bachelors.study_semester <= 2)]
+    first_domestic = bachelors[(bachelors.scope == "domestic") & (bachelors.study_semester == 1)]
+    masters = sent[sent.participant_category == "student_master"]
+    off_semester = masters[~masters.study_semester.isin([2, 3])]
+    assert 3 <= len(first_abroad) <= 0.1 * len(bachelors)
+    assert len(first_domestic) >= 1
+    assert 3 <= len(off_semester) <= 0.15 * len(masters)
+
+
 def test_mobility_status_by_year(frames):
     m = frames["mobility"]
     current = m[m.academic_year == ACADEMIC_YEARS[-1]]

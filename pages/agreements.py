@@ -1,0 +1,117 @@
+"""Partners and agreements: the register, expiries, a map, and how much agreements are used."""
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from sapat.charts import agreements as charts
+from sapat.i18n import code_label
+from sapat.queries import agreements as aq
+from sapat.web import card, chart, entry_guard, labelled, lang, query, t
+
+entry_guard()
+
+today = dt.date.today()
+st.header(t("ui.agreements_title"), divider="gray")
+opts = query(aq.options)
+if not opts["statuses"]:
+    st.info(t("ui.agreements_empty"))
+    st.stop()
+
+years = st.session_state.get("dormant_years", 2)
+summary = query(aq.summary, today, years)
+cells = st.columns(5)
+card(cells[0], t("ui.agreements_total"), summary["total"])
+card(cells[1], t("ui.agreements_active"), summary["active"])
+card(cells[2], t("ui.agreements_expiring_6m"), summary["expiring"])
+card(cells[3], t("ui.agreements_dormant", years=years), summary["dormant"])
+card(cells[4], t("ui.agreements_without"), summary["without_agreement"])
+
+
+def validity(frame: pd.DataFrame) -> pd.DataFrame:
+    return labelled(frame, {"validity": lambda v: t(f"agreements.validity.{v}")})
+
+
+tabs = st.tabs(
+    [
+        t("ui.agreements_tab_register"),
+        t("ui.agreements_tab_expiring"),
+        t("ui.agreements_tab_map"),
+        t("ui.agreements_tab_use"),
+    ],
+    key="agreements_tab",
+    on_change="rerun",  # only the open tab is computed and drawn
+)
+register_tab, expiring_tab, map_tab, use_tab = tabs
+
+if register_tab.open:
+    with register_tab:
+        search = st.text_input(
+            t("ui.search"), key="agr_search", placeholder=t("ui.agreements_search_hint")
+        )
+        c = st.columns(4)
+        statuses = c[0].multiselect(
+            t("col.status"),
+            opts["statuses"],
+            key="agr_status",
+            format_func=lambda v: code_label(v, lang()),
+            placeholder=t("ui.all"),
+        )
+        types = c[1].multiselect(
+            t("col.agreement_type"),
+            opts["types"],
+            key="agr_type",
+            format_func=lambda v: code_label(v, lang()),
+            placeholder=t("ui.all"),
+        )
+        countries = c[2].multiselect(
+            t("col.partner_country"), opts["countries"], key="agr_country", placeholder=t("ui.all")
+        )
+        faculties = c[3].multiselect(
+            t("col.faculty"), opts["faculties"], key="agr_faculty", placeholder=t("ui.all")
+        )
+        register = query(
+            aq.register,
+            today,
+            search.strip(),
+            tuple(statuses),
+            tuple(types),
+            tuple(countries),
+            tuple(faculties),
+        )
+        st.caption(t("ui.rows_shown", count=len(register)))
+        st.dataframe(validity(register), hide_index=True, width="stretch")
+
+if expiring_tab.open:
+    with expiring_tab:
+        soon = query(aq.expiring, today)
+        if soon.empty:
+            st.success(t("ui.agreements_none_expiring"))
+        else:
+            chart(st, charts.expiry_timeline(soon, lang()), "agr_expiry")
+            st.dataframe(validity(soon), hide_index=True, width="stretch")
+
+if map_tab.open:
+    with map_tab:
+        chart(st, charts.partners_map(query(aq.by_country, today), lang()), "agr_map")
+        chart(st, charts.type_status_bar(query(aq.by_type_status), lang()), "agr_types")
+
+if use_tab.open:
+    with use_tab:
+        chart(st, charts.utilisation_heatmap(query(aq.utilisation), lang()), "agr_use")
+        years = st.columns([1, 3])[0].number_input(
+            t("ui.dormant_years"), 1, 10, 2, key="dormant_years"
+        )
+        st.subheader(t("ui.agreements_dormant", years=years))
+        dormant = query(aq.dormant, today, int(years))
+        if dormant.empty:
+            st.success(t("ui.agreements_none_dormant"))
+        else:
+            st.dataframe(labelled(dormant), hide_index=True, width="stretch")
+        st.subheader(t("ui.agreements_without"))
+        without = query(aq.partners_without_agreement)
+        if without.empty:
+            st.success(t("ui.agreements_all_covered"))
+        else:
+            st.dataframe(labelled(without), hide_index=True, width="stretch")
