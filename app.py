@@ -70,6 +70,18 @@ pages = [
         icon=":material/handshake:",
         url_path="agreements",
     ),
+    st.Page(
+        "pages/accreditation.py",
+        title=t("ui.nav_accreditation"),
+        icon=":material/verified:",
+        url_path="accreditation",
+    ),
+    st.Page(
+        "pages/kpis.py",
+        title=t("ui.nav_kpis"),
+        icon=":material/track_changes:",
+        url_path="kpis",
+    ),
 ]
 try:
     st.navigation(pages).run()

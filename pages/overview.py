@@ -1,4 +1,4 @@
-"""Overview: where the university stands, in one screen."""
+"""Overview: where the university stands and what needs attention, in one screen."""
 
 import datetime as dt
 
@@ -6,6 +6,8 @@ import streamlit as st
 
 from sapat.charts.overview import mobility_trend
 from sapat.display import Delta, change_delta, rank_delta, share
+from sapat.i18n import code_label
+from sapat.queries import accreditation, agreements, kpis
 from sapat.queries import overview as q
 from sapat.web import card, chart, entry_guard, lang, query, t
 
@@ -48,34 +50,61 @@ if not mobility.empty:
             now,
             change_delta(now, before, lang()),
         )
-agreements = query(q.agreements_summary, today)
+agr = query(agreements.summary, today)
 card(
     next(cells),
     t("ui.agreements_active"),
-    agreements["active"],
-    Delta(
-        t("ui.agreements_expiring", count=agreements["expiring"]),
-        "orange" if agreements["expiring"] else "gray",
-    ),
+    agr["active"],
+    Delta(t("ui.overview_dormant", count=agr["dormant"]), "orange" if agr["dormant"] else "gray"),
 )
-cov = query(q.coverage, today)
+acc = query(accreditation.summary, today)
 card(
     next(cells),
     t("ui.programs_accredited"),
-    share(cov["accredited"], cov["programs"]),
-    Delta(f"{cov['accredited']} {t('ui.of_total', total=cov['programs'])}"),
+    share(acc["accredited"], acc["programs"]),
+    Delta(f"{acc['accredited']} {t('ui.of_total', total=acc['programs'])}"),
 )
-expiring = query(q.expiring_soon, today)
-card(next(cells), t("ui.expiring_180"), expiring, help=t("ui.expiring_180_help"))
-kpis = query(q.kpis_off_track)
 card(
     next(cells),
-    t("ui.kpis_off_track", year=kpis["year"] or "—"),
-    kpis["off_track"],
-    Delta(t("ui.of_total", total=kpis["measured"]), "red" if kpis["off_track"] else "gray"),
+    t("ui.expiring_180"),
+    acc["within_180"],
+    help=t("ui.expiring_180_help"),
+    delta=Delta(
+        t("ui.overview_expired", count=acc["expired"]), "red" if acc["expired"] else "gray"
+    ),
+)
+off = query(kpis.off_track)
+kpi_year = query(kpis.years)
+counts_kpi = query(kpis.status_counts, kpi_year[0]) if kpi_year else {}
+measured = sum(v for k, v in counts_kpi.items() if k in ("on_track", "at_risk", "off_track"))
+card(
+    next(cells),
+    t("ui.kpis_off_track", year=kpi_year[0] if kpi_year else "—"),
+    len(off),
+    Delta(t("ui.of_total", total=measured), "red" if len(off) else "gray"),
 )
 
-if mobility.empty:
-    st.info(t("ui.chart_empty"))
-else:
-    chart(st, mobility_trend(mobility, lang()), "overview_trend")
+left, right = st.columns([3, 2])
+with left:
+    if mobility.empty:
+        st.info(t("ui.chart_empty"))
+    else:
+        chart(st, mobility_trend(mobility, lang()), "overview_trend")
+with right:
+    st.markdown(f"**{t('ui.alerts_title')}**")
+    alerts = query(q.alerts, today)
+    if alerts.empty:
+        st.success(t("ui.alerts_none"))
+    names = {}
+    if not off.empty:
+        names = dict(zip(off["code"], off[f"name_{lang()}"], strict=True))
+    for row in alerts.head(7).itertuples():
+        params = {"count": row.count}
+        if row.alert == "ranking_drop":
+            ranking, rank, previous = row.detail.split("|")
+            params |= {"ranking": code_label(ranking, lang()), "rank": rank, "previous": previous}
+        elif row.alert == "kpis_off_track":
+            listed = [names.get(c, c) for c in row.detail.split("|")[:2]]
+            params["names"] = "; ".join(listed) + ("…" if row.count > 2 else "")
+        icon = ":material/error:" if row.severity == 1 else ":material/schedule:"
+        st.page_link(row.page, label=t(f"alert.{row.alert}", **params), icon=icon)

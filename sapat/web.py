@@ -90,6 +90,7 @@ CODED_COLUMNS = (
     "gender",
     "level",
     "kind",
+    "source",
 )
 
 

@@ -7,6 +7,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from sapat.i18n import catalog
+from sapat.queries import accreditation, kpis
+from sapat.queries import agreements as aq
 from sapat.queries import overview as q
 from tests.conftest import ROOT
 
@@ -34,9 +36,13 @@ def test_overview_on_demo_data_shows_warehouse_numbers(demo_db, env_db):
     assert any(en["ui.demo_banner"] in w.value for w in at.sidebar.warning)
     conn = duckdb.connect(str(demo_db))  # same configuration as the app's connection
     today = dt.date.today()
-    agreements = q.agreements_summary(conn, today)
+    agreements = aq.summary(conn, today)
     assert metric(at, en["ui.agreements_active"]).value == str(agreements["active"])
-    assert metric(at, en["ui.expiring_180"]).value == str(q.expiring_soon(conn, today))
+    expiring = accreditation.summary(conn, today)["within_180"]
+    assert metric(at, en["ui.expiring_180"]).value == str(expiring)
+    latest = kpis.latest_year(conn)
+    off = metric(at, en["ui.kpis_off_track"].format(year=kpis.years(conn)[0]))
+    assert off.value == str(len(kpis.off_track(conn, latest)))
     ranks = q.latest_rankings(conn)
     shown = {m.value for m in at.metric}
     assert set(ranks.head(5)["rank_display"]) <= shown

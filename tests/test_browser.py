@@ -16,6 +16,7 @@ import duckdb
 import pytest
 
 from sapat.i18n import catalog
+from sapat.queries import agreements as aq
 from sapat.queries import mobility as mq
 from sapat.queries import overview as q
 from sapat.queries import rankings as rq
@@ -119,7 +120,7 @@ def test_overview_in_a_real_browser(server, browser, demo_db):
     page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)
     body = page.inner_text("body")
     conn = duckdb.connect(str(demo_db))
-    agreements = q.agreements_summary(conn, dt.date.today())
+    agreements = aq.summary(conn, dt.date.today())
     ranks = q.latest_rankings(conn)
     conn.close()
     assert en["ui.demo_banner"][:40] in body
@@ -157,7 +158,9 @@ def test_rankings_page_switches_ranking_and_peers(server, browser, demo_db):
     page.set_default_timeout(90_000)  # a busy CI machine renders slowly
     page.goto(f"{server}/?lang=en", wait_until="domcontentloaded")
     page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)  # the overview has run
-    page.get_by_role("link", name=en["ui.nav_rankings"]).click()
+    page.get_by_test_id("stSidebarNav").get_by_role(
+        "link", name=en["ui.nav_rankings"], exact=True
+    ).click()
     page.get_by_text(en["ui.rankings_title"]).first.wait_for(timeout=60_000)
     page.get_by_test_id("stSelectbox").filter(has_text=en["ui.ranking_system"]).click()
     page.get_by_role("option", name=en["code.qs_wur"]).click()
@@ -218,7 +221,9 @@ def test_mobility_filters_change_the_headline_numbers(server, browser, demo_db):
     page.set_default_timeout(90_000)  # a busy CI machine renders slowly
     page.goto(f"{server}/?lang=en", wait_until="domcontentloaded")
     page.locator(".js-plotly-plot").first.wait_for()
-    page.get_by_role("link", name=en["ui.nav_mobility"]).click()
+    page.get_by_test_id("stSidebarNav").get_by_role(
+        "link", name=en["ui.nav_mobility"], exact=True
+    ).click()
     page.get_by_text(en["ui.mobility_title"]).first.wait_for()
     default = everything.set_index("measure")["value"]
     assert _metric(page, outgoing) == str(int(default["outgoing_students"]))

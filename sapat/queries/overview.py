@@ -7,16 +7,13 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
+from sapat.queries.rankings import home_institution
+
+__all__ = ["alerts", "home_institution", "latest_rankings", "mobility_by_year"]
+
 
 def _df(conn: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pd.DataFrame:
     return conn.execute(sql, params or []).df()
-
-
-def home_institution(conn: duckdb.DuckDBPyConnection) -> str | None:
-    row = conn.execute(
-        "SELECT name FROM institutions WHERE is_home ORDER BY name LIMIT 1"
-    ).fetchone()
-    return row[0] if row else None
 
 
 def latest_rankings(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -63,69 +60,47 @@ def mobility_by_year(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     )
 
 
-def agreements_summary(conn: duckdb.DuckDBPyConnection, today: dt.date) -> dict[str, int]:
-    active, expiring = conn.execute(
-        """
-        SELECT count(*) FILTER (WHERE status = 'active'
-                                AND (valid_until IS NULL OR valid_until >= ?)),
-               count(*) FILTER (WHERE status = 'active'
-                                AND valid_until BETWEEN ? AND ? + INTERVAL 6 MONTH)
-        FROM agreements
-        """,
-        [today, today, today],
-    ).fetchone()
-    return {"active": int(active), "expiring": int(expiring)}
+def alerts(conn: duckdb.DuckDBPyConnection, today: dt.date) -> pd.DataFrame:
+    """What needs attention, most urgent first, each with the page that explains it.
 
+    Columns: severity (1 = act now, 2 = plan), alert (catalog key suffix), count,
+    detail (published text or names, may be empty), page (the page file to open).
+    """
+    from sapat.queries import accreditation, agreements, kpis, mobility
 
-def coverage(conn: duckdb.DuckDBPyConnection, today: dt.date) -> dict[str, int]:
-    """Active programmes, and how many hold a valid accreditation and a valid licence today."""
-    total, accredited, licensed = conn.execute(
-        """
-        SELECT count(*),
-               count(*) FILTER (WHERE EXISTS (
-                   SELECT 1 FROM accreditations a WHERE a.program_code = p.program_code
-                   AND a.status IN ('accredited', 'conditional')
-                   AND (a.valid_until IS NULL OR a.valid_until >= ?))),
-               count(*) FILTER (WHERE EXISTS (
-                   SELECT 1 FROM licenses l WHERE l.program_code = p.program_code
-                   AND l.status = 'active' AND (l.valid_until IS NULL OR l.valid_until >= ?)))
-        FROM programs p WHERE p.status = 'active'
-        """,
-        [today, today],
-    ).fetchone()
-    return {"programs": int(total), "accredited": int(accredited), "licensed": int(licensed)}
-
-
-def expiring_soon(conn: duckdb.DuckDBPyConnection, today: dt.date, days: int = 180) -> int:
-    """Licences and accreditations in force whose validity ends within ``days``."""
-    return int(
-        conn.execute(
-            """
-            SELECT (SELECT count(*) FROM licenses WHERE status = 'active'
-                    AND valid_until BETWEEN ?1 AND ?1 + to_days(?2))
-                 + (SELECT count(*) FROM accreditations
-                    WHERE status IN ('accredited', 'conditional')
-                    AND valid_until BETWEEN ?1 AND ?1 + to_days(?2))
-            """,
-            [today, days],
-        ).fetchone()[0]
-    )
-
-
-def kpis_off_track(conn: duckdb.DuckDBPyConnection) -> dict[str, int | None]:
-    """University-level KPIs of the latest year with values that miss their target."""
-    year, measured, off = conn.execute(
-        """
-        WITH latest AS (SELECT max(year) AS year FROM kpi_values WHERE unit_scope = 'university')
-        SELECT l.year, count(*),
-               count(*) FILTER (WHERE (d.direction = 'higher_is_better' AND v.value < t.target)
-                                   OR (d.direction = 'lower_is_better' AND v.value > t.target))
-        FROM latest l
-        JOIN kpi_values v ON v.year = l.year AND v.unit_scope = 'university'
-        JOIN kpi_targets t
-          ON t.code = v.code AND t.year = v.year AND t.unit_scope = v.unit_scope
-        JOIN kpi_definitions d ON d.code = v.code
-        GROUP BY l.year
-        """
-    ).fetchone() or (None, 0, 0)
-    return {"year": year, "measured": int(measured), "off_track": int(off)}
+    rows: list[tuple[int, str, int, str, str]] = []
+    ranks = latest_rankings(conn)
+    for r in ranks[ranks["movement"] == "down"].itertuples():
+        rows.append(
+            (
+                1,
+                "ranking_drop",
+                1,
+                f"{r.ranking}|{r.rank_display}|{r.prev_display}",
+                "pages/rankings.py",
+            )
+        )
+    acc = accreditation.summary(conn, today)
+    if acc["expired"]:
+        rows.append((1, "expired", acc["expired"], "", "pages/accreditation.py"))
+    if acc["within_90"]:
+        rows.append((1, "expiring_90", acc["within_90"], "", "pages/accreditation.py"))
+    if acc["overdue_actions"]:
+        rows.append((1, "overdue_actions", acc["overdue_actions"], "", "pages/accreditation.py"))
+    off = kpis.off_track(conn)
+    if not off.empty:
+        rows.append((1, "kpis_off_track", len(off), "|".join(off["code"]), "pages/kpis.py"))
+    flags = mobility.rule_flags(conn, mobility.MobilityFilter(), today).set_index("flag")
+    at_risk = int(flags["count"].get("credits_failed_over_15", 0))
+    if at_risk:
+        rows.append((1, "expulsion_risk", at_risk, "", "pages/mobility.py"))
+    if acc["within_180"] > acc["within_90"]:
+        rows.append(
+            (2, "expiring_180", acc["within_180"] - acc["within_90"], "", "pages/accreditation.py")
+        )
+    agr = agreements.summary(conn, today)
+    if agr["dormant"]:
+        rows.append((2, "dormant_agreements", agr["dormant"], "", "pages/agreements.py"))
+    if agr["expiring"]:
+        rows.append((2, "agreements_expiring", agr["expiring"], "", "pages/agreements.py"))
+    return pd.DataFrame(rows, columns=["severity", "alert", "count", "detail", "page"])

@@ -1,0 +1,115 @@
+"""Accreditation and licensing: coverage, validity timeline, expiry watch list, actions."""
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from sapat.charts import accreditation as charts
+from sapat.display import share
+from sapat.queries import accreditation as aq
+from sapat.web import card, chart, entry_guard, labelled, lang, query, t
+
+entry_guard()
+
+# Colour marks that read the same in every language and survive a copy into Excel.
+EXPIRY_MARK = {"expired": "🔴", "within_90": "🟠", "within_180": "🟡"}
+
+today = dt.date.today()
+st.header(t("ui.accreditation_title"), divider="gray")
+summary = query(aq.summary, today)
+if not summary["programs"]:
+    st.info(t("ui.accreditation_empty"))
+    st.stop()
+
+cells = st.columns(6)
+card(cells[0], t("ui.accreditation_accredited"), share(summary["accredited"], summary["programs"]))
+card(cells[1], t("ui.accreditation_licensed"), share(summary["licensed"], summary["programs"]))
+card(cells[2], f"{EXPIRY_MARK['expired']} {t('accreditation.expiry.expired')}", summary["expired"])
+card(
+    cells[3],
+    f"{EXPIRY_MARK['within_90']} {t('accreditation.expiry.within_90')}",
+    summary["within_90"],
+)
+card(
+    cells[4],
+    f"{EXPIRY_MARK['within_180']} {t('accreditation.expiry.within_180')}",
+    summary["within_180"],
+)
+card(cells[5], t("ui.accreditation_overdue"), summary["overdue_actions"])
+
+
+def names(frame: pd.DataFrame) -> pd.DataFrame:
+    """The programme name in the user's language instead of three name columns."""
+    out = frame.copy()
+    if f"name_{lang()}" in out:
+        out.insert(out.columns.get_loc("name_ky"), "program_name", out[f"name_{lang()}"])
+        out = out.drop(columns=["name_ky", "name_ru", "name_en"])
+    return labelled(
+        out,
+        {
+            "expiry": lambda v: f"{EXPIRY_MARK.get(v, '')} {t(f'accreditation.expiry.{v}')}",
+            "item_kind": lambda v: t(f"accreditation.item_kind.{v}"),
+        },
+    )
+
+
+tabs = st.tabs(
+    [
+        t("ui.accreditation_tab_coverage"),
+        t("ui.accreditation_tab_watch"),
+        t("ui.accreditation_tab_timeline"),
+        t("ui.accreditation_tab_agencies"),
+        t("ui.accreditation_tab_missing"),
+        t("ui.accreditation_tab_actions"),
+    ],
+    key="accreditation_tab",
+    on_change="rerun",  # only the open tab is computed and drawn
+)
+coverage_tab, watch_tab, timeline_tab, agencies_tab, missing_tab, actions_tab = tabs
+
+if coverage_tab.open:
+    with coverage_tab:
+        cov = query(aq.coverage, today)
+        left, right = st.columns(2)
+        for target, group in ((left, "faculty"), (right, "level")):
+            part = cov[cov["group_type"] == group]
+            chart(target, charts.coverage_bars(part, lang(), group), f"cov_{group}")
+
+if watch_tab.open:
+    with watch_tab:
+        watch = query(aq.watch_list, today)
+        if watch.empty:
+            st.success(t("ui.accreditation_none_expiring"))
+        else:
+            st.dataframe(names(watch), hide_index=True, width="stretch")
+
+if timeline_tab.open:
+    with timeline_tab:
+        st.caption(t("ui.accreditation_timeline_note"))
+        chart(st, charts.validity_gantt(query(aq.timeline, today), lang(), today), "gantt")
+
+if agencies_tab.open:
+    with agencies_tab:
+        agencies = query(aq.by_agency)
+        chart(st, charts.agency_bars(agencies, lang()), "agencies")
+        st.dataframe(labelled(agencies), hide_index=True, width="stretch")
+
+if missing_tab.open:
+    with missing_tab:
+        missing = query(aq.without_accreditation)
+        if missing.empty:
+            st.success(t("ui.accreditation_all_accredited"))
+        else:
+            st.caption(t("ui.rows_shown", count=len(missing)))
+            st.dataframe(names(missing), hide_index=True, width="stretch")
+
+if actions_tab.open:
+    with actions_tab:
+        items = query(aq.action_items, today)
+        if items.empty:
+            st.info(t("ui.accreditation_no_actions"))
+        else:
+            chart(st, charts.actions_bar(query(aq.action_summary, today), lang()), "actions")
+            shown = labelled(items, {"overdue": lambda v: "⚠️" if v else ""})
+            st.dataframe(shown, hide_index=True, width="stretch")
