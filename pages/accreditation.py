@@ -8,12 +8,11 @@ import streamlit as st
 from sapat.charts import accreditation as charts
 from sapat.display import share
 from sapat.queries import accreditation as aq
-from sapat.web import card, chart, entry_guard, labelled, lang, query, t
+from sapat.web import card, chart, entry_guard, header, highlight, labelled, lang, query, t
 
 entry_guard()
 
-# Colour marks that read the same in every language and survive a copy into Excel.
-EXPIRY_MARK = {"expired": "🔴", "within_90": "🟠", "within_180": "🟡"}
+EXPIRY_COLORS = {"expired": "#C0392B", "within_90": "#E67E22", "within_180": "#D4AC0D"}
 
 today = dt.date.today()
 st.header(t("ui.accreditation_title"), divider="gray")
@@ -25,15 +24,15 @@ if not summary["programs"]:
 cells = st.columns(6)
 card(cells[0], t("ui.accreditation_accredited"), share(summary["accredited"], summary["programs"]))
 card(cells[1], t("ui.accreditation_licensed"), share(summary["licensed"], summary["programs"]))
-card(cells[2], f"{EXPIRY_MARK['expired']} {t('accreditation.expiry.expired')}", summary["expired"])
+card(cells[2], t("accreditation.expiry.expired"), summary["expired"])
 card(
     cells[3],
-    f"{EXPIRY_MARK['within_90']} {t('accreditation.expiry.within_90')}",
+    t("accreditation.expiry.within_90"),
     summary["within_90"],
 )
 card(
     cells[4],
-    f"{EXPIRY_MARK['within_180']} {t('accreditation.expiry.within_180')}",
+    t("accreditation.expiry.within_180"),
     summary["within_180"],
 )
 card(cells[5], t("ui.accreditation_overdue"), summary["overdue_actions"])
@@ -48,7 +47,7 @@ def names(frame: pd.DataFrame) -> pd.DataFrame:
     return labelled(
         out,
         {
-            "expiry": lambda v: f"{EXPIRY_MARK.get(v, '')} {t(f'accreditation.expiry.{v}')}",
+            "expiry": lambda v: t(f"accreditation.expiry.{v}"),
             "item_kind": lambda v: t(f"accreditation.item_kind.{v}"),
         },
     )
@@ -82,7 +81,9 @@ if watch_tab.open:
         if watch.empty:
             st.success(t("ui.accreditation_none_expiring"))
         else:
-            st.dataframe(names(watch), hide_index=True, width="stretch")
+            expiry = {t(f"accreditation.expiry.{k}"): c for k, c in EXPIRY_COLORS.items()}
+            styled = highlight(names(watch), header("expiry"), expiry)
+            st.dataframe(styled, hide_index=True, width="stretch")
 
 if timeline_tab.open:
     with timeline_tab:
@@ -111,5 +112,7 @@ if actions_tab.open:
             st.info(t("ui.accreditation_no_actions"))
         else:
             chart(st, charts.actions_bar(query(aq.action_summary, today), lang()), "actions")
-            shown = labelled(items, {"overdue": lambda v: "⚠️" if v else ""})
-            st.dataframe(shown, hide_index=True, width="stretch")
+            overdue = t("ui.col_overdue")
+            shown = labelled(items, {"overdue": lambda v: overdue if v else ""})
+            styled = highlight(shown, header("overdue"), {overdue: EXPIRY_COLORS["expired"]})
+            st.dataframe(styled, hide_index=True, width="stretch")

@@ -5,17 +5,10 @@ import streamlit as st
 
 from sapat.charts import kpis as charts
 from sapat.queries import kpis as kq
-from sapat.web import chart, entry_guard, header, lang, query, t
+from sapat.web import chart, entry_guard, header, highlight, lang, query, t
 
 entry_guard()
 
-STATUS_MARK = {
-    "on_track": "🟢",
-    "at_risk": "🟠",
-    "off_track": "🔴",
-    "no_target": "⚪",
-    "no_value": "⚪",
-}
 
 st.header(t("ui.kpis_title"), divider="gray")
 years = query(kq.years)
@@ -41,7 +34,7 @@ def formatted(values: pd.Series, units: pd.Series) -> list[str]:
 
 
 def status_text(status: str) -> str:
-    return f"{STATUS_MARK[status]} {t(f'kpis.status.{status}')}"
+    return t(f"kpis.status.{status}")
 
 
 counts = query(kq.status_counts, year)
@@ -61,8 +54,9 @@ table = pd.DataFrame(
         header("unit"): card["unit"].map(lambda u: t(f"code.{u}")),
     }
 )
+status_colors = {status_text(k): c for k, c in charts.STATUS_COLORS.items()}
 st.dataframe(
-    table,
+    highlight(table, header("kpi_status"), status_colors),
     hide_index=True,
     width="stretch",
     column_config={

@@ -95,16 +95,10 @@ with right:
     alerts = query(q.alerts, today)
     if alerts.empty:
         st.success(t("ui.alerts_none"))
-    names = {}
-    if not off.empty:
-        names = dict(zip(off["code"], off[f"name_{lang()}"], strict=True))
     for row in alerts.head(7).itertuples():
         params = {"count": row.count}
         if row.alert == "ranking_drop":
             ranking, rank, previous = row.detail.split("|")
             params |= {"ranking": code_label(ranking, lang()), "rank": rank, "previous": previous}
-        elif row.alert == "kpis_off_track":
-            listed = [names.get(c, c) for c in row.detail.split("|")[:2]]
-            params["names"] = "; ".join(listed) + ("…" if row.count > 2 else "")
         icon = ":material/error:" if row.severity == 1 else ":material/schedule:"
         st.page_link(row.page, label=t(f"alert.{row.alert}", **params), icon=icon)

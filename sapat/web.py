@@ -117,6 +117,20 @@ def labelled(
     return out.rename(columns={c: header(c) for c in out.columns})
 
 
+def highlight(frame: pd.DataFrame, column: str, colors: dict[str, str]) -> Any:
+    """A Styler that tints ``column``'s cells by their (already translated) value.
+
+    Colour carries the status so the table reads the same in every language and needs
+    no emoji font on the viewer's machine.
+    """
+
+    def tint(value: object) -> str:
+        color = colors.get(value)  # type: ignore[call-overload]
+        return f"background-color: {color}33; font-weight: 600" if color else ""
+
+    return frame.style.map(tint, subset=[column])
+
+
 def card(
     column: Any, label: str, value: Any, delta: Delta | None = None, help: str | None = None
 ) -> None:

@@ -294,7 +294,12 @@ def validity_gantt(
                 offsetgroup=kind,
                 marker={
                     "color": color,
-                    "pattern": {"shape": KIND_PATTERNS[kind], "fgcolor": "#FFFFFF", "size": 6},
+                    "pattern": {
+                        "shape": KIND_PATTERNS[kind],
+                        "fgcolor": "#FFFFFF",
+                        "size": 6,
+                        "fillmode": "overlay",
+                    },
                     "line": {"width": 0},
                 },
                 customdata=list(
@@ -402,7 +407,12 @@ def agency_bars(frame: pd.DataFrame, lang: str) -> go.Figure:
             name=name,
             marker={
                 "color": STATUS_COLORS.get(status, OTHER_COLORS[i % len(OTHER_COLORS)]),
-                "pattern": {"shape": patterns, "fgcolor": "#FFFFFF", "size": 6},
+                "pattern": {
+                    "shape": patterns,
+                    "fgcolor": "#FFFFFF",
+                    "size": 6,
+                    "fillmode": "overlay",
+                },
             },
             text=[f"{v:g}" if v else "" for v in values],
             textposition="inside",
