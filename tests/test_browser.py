@@ -15,7 +15,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from sapat.display import share
 from sapat.i18n import catalog
+from sapat.queries import accreditation, kpis
 from sapat.queries import agreements as aq
 from sapat.queries import mobility as mq
 from sapat.queries import overview as q
@@ -111,25 +113,50 @@ def browser():
 
 
 def test_overview_in_a_real_browser(server, browser, demo_db):
-    """The headline numbers shown are the warehouse's (read from the original demo file)."""
+    """Every headline number is the warehouse's, and an alert opens the page behind it."""
+    today = dt.date.today()
+    conn = duckdb.connect(str(demo_db))
+    ranks = q.latest_rankings(conn).head(6)
+    mobility = q.mobility_by_year(conn)
+    agreements = aq.summary(conn, today)
+    acc = accreditation.summary(conn, today)
+    off = kpis.off_track(conn)
+    year = kpis.years(conn)[0]
+    alerts = q.alerts(conn, today).set_index("alert")
+    conn.close()
+    en = catalog("en")
+    this = mobility["academic_year"].max()
+    counts = mobility[mobility["academic_year"] == this].set_index("direction")["participants"]
+    expected = {
+        en["ui.mobility_outgoing"].format(year=this): str(int(counts["outgoing"])),
+        en["ui.mobility_incoming"].format(year=this): str(int(counts["incoming"])),
+        en["ui.agreements_active"]: str(agreements["active"]),
+        en["ui.programs_accredited"]: share(acc["accredited"], acc["programs"]),
+        en["ui.expiring_180"]: str(acc["within_180"]),
+        en["ui.kpis_off_track"].format(year=year): str(len(off)),
+    }
+    expected |= {
+        f"{en[f'ranking_short.{r.ranking}']} · {r.year}": r.rank_display for r in ranks.itertuples()
+    }
     page = browser.new_page(viewport={"width": 1366, "height": 768})
     page.set_default_timeout(90_000)  # a busy CI machine renders slowly
     page.goto(f"{server}/?lang=en", wait_until="domcontentloaded")
-    en = catalog("en")
-    page.get_by_text(en["ui.overview_title"]).first.wait_for(timeout=60_000)
-    page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)
+    page.get_by_text(en["ui.overview_title"]).first.wait_for()
+    page.locator(".js-plotly-plot").first.wait_for()
+    for label, value in expected.items():
+        assert _metric(page, label) == value, label
     body = page.inner_text("body")
-    conn = duckdb.connect(str(demo_db))
-    agreements = aq.summary(conn, dt.date.today())
-    ranks = q.latest_rankings(conn)
-    conn.close()
     assert en["ui.demo_banner"][:40] in body
-    assert en["ui.agreements_active"] in body and str(agreements["active"]) in body
-    assert ranks.iloc[0]["rank_display"] in body
     assert "Traceback" not in body and "ui." not in body  # no raw keys, no errors
     SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / "overview_en.png"), full_page=True)
-    assert (SHOTS / "overview_en.png").stat().st_size > 20_000
+    page.screenshot(path=str(SHOTS / "overview_en.png"))  # one laptop screen, no scrolling
+    # The whole overview fits 1366×768: the last alert ends above the bottom edge.
+    last = page.get_by_test_id("stPageLink").last.bounding_box()
+    assert last and last["y"] + last["height"] <= 768
+    expired = en["alert.expired"].format(count=alerts.loc["expired", "count"])
+    page.get_by_role("link", name=expired).click()
+    page.get_by_text(en["ui.accreditation_title"]).first.wait_for()
+    assert page.url.rstrip("/").endswith("/accreditation")
     page.close()
 
 
