@@ -8,6 +8,7 @@ from sapat.charts.overview import mobility_trend
 from sapat.display import Delta, change_delta, rank_delta, share
 from sapat.i18n import code_label
 from sapat.queries import accreditation, agreements, kpis
+from sapat.queries import mobility as mobility_q
 from sapat.queries import overview as q
 from sapat.web import card, chart, entry_guard, lang, query, t
 
@@ -92,7 +93,8 @@ with left:
         chart(st, mobility_trend(mobility, lang()), "overview_trend")
 with right:
     st.markdown(f"**{t('ui.alerts_title')}**")
-    alerts = query(q.alerts, today)
+    flags = query(mobility_q.rule_flags, mobility_q.MobilityFilter(), today)
+    alerts = q.build_alerts(ranks, acc, agr, off, flags)
     if alerts.empty:
         st.success(t("ui.alerts_none"))
     for row in alerts.head(7).itertuples():

@@ -23,7 +23,7 @@ from pipelines.mappings import (
 from pipelines.problems import FileRejected, Problem
 from pipelines.ranking_tables import RankingImport, import_ranking_table
 from pipelines.template import template_bytes
-from sapat import db
+from sapat import auth, db
 from sapat.i18n import LANGUAGES, code_label, translate
 from schemas.codes import RANKINGS
 from schemas.registry import DATASETS, get_dataset
@@ -324,6 +324,98 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _password(args: argparse.Namespace) -> tuple[str, bool]:
+    """The password from stdin (one line), else a generated one; True if generated."""
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n"), False
+    return auth.generate_password(), True
+
+
+def _print_generated(username: str, password: str, lang: str) -> None:
+    print(translate("auth.cli.generated_password", lang, username=username, password=password))
+
+
+def cmd_users(args: argparse.Namespace) -> int:
+    lang = _lang(args)
+    action = args.users_command
+    password, generated = _password(args) if action in ("add", "reset-password") else ("", False)
+    if action != "list":
+        try:
+            # Refuse a bad name, role or password before the warehouse is opened.
+            name = auth.check_username(args.username)
+            if action in ("add", "reset-password"):
+                auth.check_password(password)
+            if action in ("add", "roles"):
+                roles = auth.check_roles(args.role)
+        except auth.AuthError as exc:
+            print(translate("auth.cli.refused", lang, reason=exc.message(lang)), file=sys.stderr)
+            return EXIT_REJECTED
+    conn = _open(args, lang)
+    by = _user()
+    try:
+        if action == "list":
+            users = auth.list_users(conn)
+            if not users:
+                print(translate("auth.cli.no_users", lang))
+            for u in users:
+                state = translate("auth.cli.active" if u.active else "auth.cli.inactive", lang)
+                print(f"{u.username}\t{u.display_name}\t{','.join(u.roles)}\t{state}")
+        elif action == "add":
+            auth.add_user(conn, name, password, roles, display_name=args.display_name, by=by)
+            print(translate("auth.cli.user_added", lang, username=name, roles=", ".join(roles)))
+            if generated:
+                _print_generated(name, password, lang)
+        elif action == "reset-password":
+            auth.set_password(conn, name, password, by=by)
+            print(translate("auth.cli.password_reset", lang, username=name))
+            if generated:
+                _print_generated(name, password, lang)
+        elif action == "roles":
+            auth.set_roles(conn, name, roles, by=by)
+            print(translate("auth.cli.roles_changed", lang, username=name, roles=", ".join(roles)))
+        elif action == "deactivate":
+            auth.deactivate(conn, name, by=by)
+            print(translate("auth.cli.user_deactivated", lang, username=name))
+        else:
+            auth.activate(conn, name, by=by)
+            print(translate("auth.cli.user_activated", lang, username=name))
+    except auth.AuthError as exc:
+        print(translate("auth.cli.refused", lang, reason=exc.message(lang)), file=sys.stderr)
+        return EXIT_REJECTED
+    return EXIT_OK
+
+
+def add_users_parser(sub: argparse._SubParsersAction) -> None:
+    """`users add|list|deactivate|activate|reset-password|roles`: accounts of the dashboard."""
+    group = sub.add_parser("users", help="manage dashboard accounts")
+    group.set_defaults(func=cmd_users)
+    users = group.add_subparsers(dest="users_command", required=True)
+
+    def add(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = users.add_parser(name, help=help_text)
+        p.add_argument("--db", help="warehouse file (default: $SAPAT_DB or data/sapat.duckdb)")
+        p.add_argument(
+            "--lang", choices=LANGUAGES, help="language of messages (default: $SAPAT_LANG or en)"
+        )
+        if name != "list":
+            p.add_argument("username")
+        return p
+
+    role_help = f"one of {', '.join(auth.ROLES)} (repeatable)"
+    stdin_help = "read the password from the first line of stdin (default: generate and print it)"
+    p = add("add", "create an account")
+    p.add_argument("--role", action="append", required=True, metavar="ROLE", help=role_help)
+    p.add_argument("--display-name")
+    p.add_argument("--password-stdin", action="store_true", help=stdin_help)
+    add("list", "list accounts")
+    add("deactivate", "stop an account from signing in")
+    add("activate", "let a deactivated account sign in again")
+    p = add("reset-password", "set a new password")
+    p.add_argument("--password-stdin", action="store_true", help=stdin_help)
+    p = add("roles", "replace an account's roles")
+    p.add_argument("--role", action="append", required=True, metavar="ROLE", help=role_help)
+
+
 def add_mapping_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--mapping",
@@ -390,6 +482,7 @@ def build_parser() -> argparse.ArgumentParser:
     add("batches", cmd_batches, "list uploads")
     p = add("rollback", cmd_rollback, "undo one upload")
     p.add_argument("batch_id", type=int)
+    add_users_parser(sub)
     return parser
 
 

@@ -14,15 +14,26 @@ URGENCY = ("expiring", "expired", "valid", "open_ended")
 # Mobility that happened or is planned (withdrawn applications are not mobility), each row
 # with its partner's matching key: the canonical name when a spelling is known in
 # `institutions`, else the typed name itself, both in the norm_name form (migration 005).
+# Rows are counted per spelling, year, scope and country first (n), and the key is computed
+# once per distinct spelling: the work no longer grows with the number of mobility rows.
 _MOBILITY = """
-    SELECT m.mobility_id, m.academic_year, m.scope, m.partner_country,
-           TRY_CAST(left(m.academic_year, 4) AS INTEGER) AS year_start,
-           coalesce(k.canonical, trim(m.partner_institution)) AS partner,
-           k.canonical,
-           norm_name(coalesce(k.canonical, m.partner_institution)) AS pkey
-    FROM mobility m
-    LEFT JOIN institution_keys k ON k.key = norm_name(m.partner_institution)
-    WHERE m.status <> 'withdrawn' AND norm_name(m.partner_institution) <> ''
+    WITH g AS MATERIALIZED (
+        SELECT partner_institution, academic_year, scope, partner_country, count(*) AS n
+        FROM mobility WHERE status <> 'withdrawn' GROUP BY ALL
+    ),
+    k AS MATERIALIZED (
+        SELECT d.partner_institution,
+               coalesce(i.canonical, trim(d.partner_institution)) AS partner,
+               i.canonical,
+               norm_name(coalesce(i.canonical, d.partner_institution)) AS pkey
+        FROM (SELECT DISTINCT partner_institution FROM g) d
+        LEFT JOIN institution_keys i ON i.key = norm_name(d.partner_institution)
+        WHERE norm_name(d.partner_institution) <> ''
+    )
+    SELECT g.academic_year, g.scope, g.partner_country,
+           TRY_CAST(left(g.academic_year, 4) AS INTEGER) AS year_start,
+           k.partner, k.canonical, k.pkey, g.n
+    FROM g JOIN k ON k.partner_institution = g.partner_institution
 """
 
 _AGREEMENTS = """
@@ -215,7 +226,7 @@ def utilisation(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         f"""
         WITH a AS ({_AGREEMENTS}), m AS ({_MOBILITY})
         SELECT a.agreement_id, a.partner_institution, m.academic_year,
-               count(*) AS mobilities
+               sum(n)::BIGINT AS mobilities
         FROM a JOIN m ON m.pkey = a.pkey
         GROUP BY ALL
         ORDER BY a.agreement_id, m.academic_year
@@ -235,8 +246,8 @@ def dormant(conn: duckdb.DuckDBPyConnection, today: dt.date, years: int = 2) -> 
         f"""
         WITH a AS ({_AGREEMENTS}), m AS ({_MOBILITY}),
         per_partner AS (
-            SELECT pkey, max(academic_year) AS last_mobility_year, count(*) AS mobilities_total,
-                   count(*) FILTER (WHERE year_start BETWEEN $first AND $last) AS recent
+            SELECT pkey, max(academic_year) AS last_mobility_year, sum(n)::BIGINT AS mobilities_total,
+                   coalesce(sum(n) FILTER (WHERE year_start BETWEEN $first AND $last), 0) AS recent
             FROM m GROUP BY pkey
         )
         SELECT a.agreement_id, a.partner_institution, a.partner_country, a.agreement_type,
@@ -264,11 +275,11 @@ def partners_without_agreement(
         WITH m AS ({_MOBILITY}),
         a AS ({_AGREEMENTS}),
         spelled AS (
-            SELECT pkey, partner, count(*) AS n FROM m
+            SELECT pkey, partner, sum(m.n) AS n FROM m
             WHERE $scope IS NULL OR m.scope = $scope GROUP BY ALL
         ),
         countries AS (
-            SELECT pkey, partner_country, count(*) AS n FROM m
+            SELECT pkey, partner_country, sum(m.n) AS n FROM m
             WHERE ($scope IS NULL OR m.scope = $scope) AND partner_country IS NOT NULL
             GROUP BY ALL
         )

@@ -61,44 +61,50 @@ def mobility_by_year(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def alerts(conn: duckdb.DuckDBPyConnection, today: dt.date) -> pd.DataFrame:
-    """What needs attention, most urgent first, each with the page that explains it.
-
-    Columns: severity (1 = act now, 2 = plan), alert (catalog key suffix), count,
-    detail (published text or names, may be empty), page (the page file to open).
-    """
+    """What needs attention today, gathered from every domain (see build_alerts)."""
     from sapat.queries import accreditation, agreements, kpis, mobility
 
+    return build_alerts(
+        latest_rankings(conn),
+        accreditation.summary(conn, today),
+        agreements.summary(conn, today),
+        kpis.off_track(conn),
+        mobility.rule_flags(conn, mobility.MobilityFilter(), today),
+    )
+
+
+def build_alerts(
+    ranks: pd.DataFrame,
+    accreditation: dict[str, int],
+    agreements: dict[str, int],
+    off_track: pd.DataFrame,
+    flags: pd.DataFrame,
+) -> pd.DataFrame:
+    """What needs attention, most urgent first, each with the page that explains it.
+
+    Built from figures the overview has already queried, so nothing is computed twice.
+    Columns: severity (1 = act now, 2 = plan), alert (catalog key suffix), count,
+    detail (published texts, may be empty), page (the page file to open).
+    """
+    acc, agr = accreditation, agreements
     rows: list[tuple[int, str, int, str, str]] = []
-    ranks = latest_rankings(conn)
     for r in ranks[ranks["movement"] == "down"].itertuples():
-        rows.append(
-            (
-                1,
-                "ranking_drop",
-                1,
-                f"{r.ranking}|{r.rank_display}|{r.prev_display}",
-                "pages/rankings.py",
-            )
-        )
-    acc = accreditation.summary(conn, today)
+        detail = f"{r.ranking}|{r.rank_display}|{r.prev_display}"
+        rows.append((1, "ranking_drop", 1, detail, "pages/rankings.py"))
     if acc["expired"]:
         rows.append((1, "expired", acc["expired"], "", "pages/accreditation.py"))
     if acc["within_90"]:
         rows.append((1, "expiring_90", acc["within_90"], "", "pages/accreditation.py"))
     if acc["overdue_actions"]:
         rows.append((1, "overdue_actions", acc["overdue_actions"], "", "pages/accreditation.py"))
-    off = kpis.off_track(conn)
-    if not off.empty:
-        rows.append((1, "kpis_off_track", len(off), "|".join(off["code"]), "pages/kpis.py"))
-    flags = mobility.rule_flags(conn, mobility.MobilityFilter(), today).set_index("flag")
-    at_risk = int(flags["count"].get("credits_failed_over_15", 0))
+    if not off_track.empty:
+        rows.append((1, "kpis_off_track", len(off_track), "", "pages/kpis.py"))
+    at_risk = int(flags.set_index("flag")["count"].get("credits_failed_over_15", 0))
     if at_risk:
         rows.append((1, "expulsion_risk", at_risk, "", "pages/mobility.py"))
-    if acc["within_180"] > acc["within_90"]:
-        rows.append(
-            (2, "expiring_180", acc["within_180"] - acc["within_90"], "", "pages/accreditation.py")
-        )
-    agr = agreements.summary(conn, today)
+    later = acc["within_180"] - acc["within_90"]
+    if later:
+        rows.append((2, "expiring_180", later, "", "pages/accreditation.py"))
     if agr["dormant"]:
         rows.append((2, "dormant_agreements", agr["dormant"], "", "pages/agreements.py"))
     if agr["expiring"]:
