@@ -9,21 +9,9 @@ from sapat.i18n import catalog
 from sapat.queries import accreditation as aq
 from sapat.queries import kpis as kq
 from tests.conftest import ROOT
-from tests.test_mobility_pages import untranslated
+from tests.test_mobility_pages import open_page, untranslated
 
 EN = catalog("en")
-
-
-def open_page(page: str, lang: str = "en", state: dict | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.session_state["lang"] = lang
-    at.run()
-    at.switch_page(page)
-    for key, value in (state or {}).items():
-        at.session_state[key] = value
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
 
 
 def test_accreditation_page_shows_the_warehouse_numbers(demo_db, env_db):

@@ -7,6 +7,9 @@ import datetime as dt
 import pandas as pd
 import plotly.graph_objects as go
 
+from sapat.charts.common import empty as _empty
+from sapat.charts.common import short
+from sapat.charts.common import title as _title
 from sapat.i18n import code_label, column_label, translate
 
 # Expiry class → colour (queries.accreditation.EXPIRY), then the normal and open-ended
@@ -68,31 +71,6 @@ def item_kind_label(kind: str, lang: str) -> str:
     """'license' or 'accreditation' in ``lang``."""
     key = "accreditation.item_kind." + kind
     return translate(key, lang)
-
-
-def _title(text: str) -> dict:
-    return {"text": text, "font": {"size": 15}, "y": 0.98}
-
-
-def _short(text: str, length: int = LABEL_LENGTH) -> str:
-    text = str(text)
-    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
-
-
-def _empty(fig: go.Figure, lang: str) -> go.Figure:
-    """The chart's frame with a 'nothing to show' note instead of data."""
-    fig.add_annotation(
-        text=translate("ui.chart_empty", lang),
-        showarrow=False,
-        xref="paper",
-        yref="paper",
-        x=0.5,
-        y=0.5,
-        font={"size": 14, "color": "#7F8C8D"},
-    )
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    return fig
 
 
 def _has(frame: pd.DataFrame | None, *columns: str) -> bool:
@@ -180,7 +158,7 @@ def _row_label(row: pd.Series, lang: str) -> str:
     if not isinstance(row.get("program_code"), str):
         return translate("accreditation.institution", lang)
     name = _name(row, lang)
-    return f"{row['program_code']} · {_short(name)}" if name else str(row["program_code"])
+    return f"{row['program_code']} · {_shorten(name)}" if name else str(row["program_code"])
 
 
 def _bar_class(row: pd.Series) -> str:
@@ -488,3 +466,7 @@ def actions_bar(frame: pd.DataFrame, lang: str) -> go.Figure:
         xaxis={"type": "category"},
     )
     return fig
+
+
+def _shorten(text: object) -> str:
+    return short(text, LABEL_LENGTH)

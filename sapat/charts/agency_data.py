@@ -7,6 +7,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
+from sapat.charts.common import title as _title
 from sapat.i18n import code_label, translate
 from sapat.queries.agency_data import PERCENT_RATIOS, THRESHOLD_DEFAULT
 
@@ -35,10 +36,6 @@ def kpi_name(row: pd.Series, lang: str) -> str:
     if isinstance(name, str) and name.strip():
         return name
     return code_label(row.get("code"), lang)
-
-
-def _title(text: str) -> dict:
-    return {"text": text, "font": {"size": 15}, "y": 0.98}
 
 
 def ratios_trend(frame: pd.DataFrame, lang: str) -> go.Figure:

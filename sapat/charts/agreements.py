@@ -5,6 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from sapat.charts.common import empty as _empty
+from sapat.charts.common import short
+from sapat.charts.common import title as _title
 from sapat.i18n import code_label, column_label, translate
 
 STATUS_COLORS = {
@@ -29,31 +32,6 @@ def validity_label(validity: str, lang: str) -> str:
     """One of queries.agreements.VALIDITY in ``lang``."""
     key = f"agreements.validity.{validity}"
     return translate(key, lang)
-
-
-def _title(text: str) -> dict:
-    return {"text": text, "font": {"size": 15}, "y": 0.98}
-
-
-def _short(text: str, length: int = LABEL_LENGTH) -> str:
-    text = str(text)
-    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
-
-
-def _empty(fig: go.Figure, lang: str) -> go.Figure:
-    """The chart's frame with a 'nothing to show' note instead of data."""
-    fig.add_annotation(
-        text=translate("ui.chart_empty", lang),
-        showarrow=False,
-        xref="paper",
-        yref="paper",
-        x=0.5,
-        y=0.5,
-        font={"size": 14, "color": "#7F8C8D"},
-    )
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    return fig
 
 
 def _has(frame: pd.DataFrame, *columns: str) -> bool:
@@ -203,7 +181,7 @@ def utilisation_heatmap(frame: pd.DataFrame, lang: str, top: int = 25) -> go.Fig
         .iloc[::-1]  # busiest on top
     )
     rows = order.set_index("agreement_id").loc[grid.index]
-    y = [f"{_short(name)} · {aid}" for aid, name in zip(rows.index, rows["label"], strict=True)]
+    y = [f"{_shorten(name)} · {aid}" for aid, name in zip(rows.index, rows["label"], strict=True)]
     word = translate("agreements.mobilities", lang)
     fig.add_heatmap(
         z=grid.to_numpy(),
@@ -256,7 +234,7 @@ def expiry_timeline(frame: pd.DataFrame, lang: str) -> go.Figure:
         return _empty(fig, lang)
     data = data.assign(
         label=[
-            f"{_short(p)} · {a}"
+            f"{_shorten(p)} · {a}"
             for p, a in zip(data["partner_institution"], data["agreement_id"], strict=True)
         ],
         bucket=[_urgency(float(d)) for d in data["days_left"]],
@@ -313,3 +291,7 @@ def expiry_timeline(frame: pd.DataFrame, lang: str) -> go.Figure:
         },
     )
     return fig
+
+
+def _shorten(text: object) -> str:
+    return short(text, LABEL_LENGTH)

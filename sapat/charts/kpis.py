@@ -7,6 +7,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
+from sapat.charts.common import title as _title
 from sapat.i18n import code_label, has, translate
 from sapat.queries.kpis import STATUSES
 
@@ -295,10 +296,6 @@ def _no_data(fig: go.Figure, lang: str) -> None:
         showarrow=False,
         font={"size": 14, "color": TARGET_COLOR},
     )
-
-
-def _title(text: str) -> dict:
-    return {"text": text, "font": {"size": 15}, "y": 0.98}
 
 
 def _finite(value: object) -> bool:

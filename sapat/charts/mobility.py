@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from sapat.charts.common import empty as _empty
+from sapat.charts.common import title as _title
 from sapat.charts.overview import DIRECTION_COLORS
 from sapat.i18n import code_label, has, translate
 
@@ -75,26 +77,6 @@ CENTRAL_ASIA_ISO3 = ("KGZ", "KAZ", "UZB", "TJK", "TKM")
 _MAIN_MAP_WIDTH = 0.64
 _CENTRAL_ASIA_LON = (46.0, 86.0)
 _CENTRAL_ASIA_LAT = (33.0, 57.0)
-
-
-def _title(text: str) -> dict:
-    return {"text": text, "font": {"size": 15}, "y": 0.98}
-
-
-def _empty(fig: go.Figure, lang: str) -> go.Figure:
-    """A figure that says there is nothing to show, instead of blank axes."""
-    fig.add_annotation(
-        text=translate("ui.chart_empty", lang),
-        showarrow=False,
-        xref="paper",
-        yref="paper",
-        x=0.5,
-        y=0.5,
-        font={"size": 14, "color": "#7F7F7F"},
-    )
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    return fig
 
 
 def value_label(value: object, lang: str, column: str) -> str:
