@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from sapat.i18n import translate
@@ -43,3 +44,18 @@ def change_delta(now: int, before: int | None, lang: str) -> Delta:
 
 def share(part: int, total: int) -> str:
     return f"{part / total:.0%}" if total else "—"
+
+
+# Dates as people write them in each language: 04.12.2025 in Kyrgyz and Russian.
+DATE_FORMATS = {"ky": "%d.%m.%Y", "ru": "%d.%m.%Y", "en": "%d %b %Y"}
+
+
+def format_date(value: object, lang: str) -> str:
+    """A date (or midnight timestamp) in the user's locale format; empty when missing."""
+    if value is None or value != value:  # None, NaN or NaT
+        return ""
+    if isinstance(value, dt.datetime) and value.time() != dt.time():
+        return value.strftime(DATE_FORMATS.get(lang, "%Y-%m-%d") + " %H:%M")
+    if isinstance(value, dt.date):
+        return value.strftime(DATE_FORMATS.get(lang, "%Y-%m-%d"))
+    return str(value)

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from sapat import db
-from sapat.display import Delta
+from sapat.display import Delta, format_date
 from sapat.i18n import DEFAULT_LANGUAGE, LANGUAGES, code_label, has, translate
 
 
@@ -114,7 +114,18 @@ def labelled(
     for column, fmt in (values or {}).items():
         if column in out:
             out[column] = out[column].map(fmt, na_action="ignore")
+    for column in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[column]) or (
+            out[column].dtype == object and out[column].map(_is_date).any()
+        ):
+            out[column] = out[column].map(lambda v: format_date(v, lang()))
     return out.rename(columns={c: header(c) for c in out.columns})
+
+
+def _is_date(value: object) -> bool:
+    import datetime as dt
+
+    return isinstance(value, dt.date)
 
 
 def highlight(frame: pd.DataFrame, column: str, colors: dict[str, str]) -> Any:

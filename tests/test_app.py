@@ -93,3 +93,16 @@ def test_mobility_chart_has_both_directions_in_the_language():
     assert names == [catalog("ru")["code.outgoing"], catalog("ru")["code.incoming"]]
     assert list(fig.data[0].y) == [10, 12] and list(fig.data[1].y) == [4]
     assert fig.layout.yaxis.range[1] > 12  # the labels above the bars have room
+
+
+def test_dates_are_shown_in_the_users_format():
+    import datetime as dt
+
+    from sapat.display import format_date
+
+    day = dt.date(2025, 12, 4)
+    assert format_date(day, "ky") == "04.12.2025"
+    assert format_date(day, "ru") == "04.12.2025"
+    assert format_date(day, "en") == "04 Dec 2025"
+    assert format_date(dt.datetime(2025, 12, 4, 0, 0), "ru") == "04.12.2025"
+    assert format_date(None, "en") == ""

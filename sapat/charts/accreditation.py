@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 from sapat.charts.common import empty as _empty
 from sapat.charts.common import short
 from sapat.charts.common import title as _title
+from sapat.display import format_date
 from sapat.i18n import code_label, column_label, translate
 
 # Expiry class → colour (queries.accreditation.EXPIRY), then the normal and open-ended
@@ -315,7 +316,7 @@ def validity_gantt(
         yref="paper",
         xanchor="left",
         yanchor="top",
-        text=translate("accreditation.today", lang, date=today.isoformat()),
+        text=translate("accreditation.today", lang, date=format_date(today, lang)),
         showarrow=False,
         bgcolor="rgba(255,255,255,0.85)",
         font={"size": 11, "color": "#102A43"},
