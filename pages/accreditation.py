@@ -40,7 +40,8 @@ card(cells[5], t("ui.accreditation_overdue"), summary["overdue_actions"])
 
 def names(frame: pd.DataFrame) -> pd.DataFrame:
     """The programme name in the user's language instead of three name columns."""
-    out = frame.copy()
+    # "item_id" here is a licence or certificate number, not an action item's id.
+    out = frame.rename(columns={"item_id": "document_no"})
     if f"name_{lang()}" in out:
         out.insert(out.columns.get_loc("name_ky"), "program_name", out[f"name_{lang()}"])
         out = out.drop(columns=["name_ky", "name_ru", "name_en"])
