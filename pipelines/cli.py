@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.ingest import IngestReport, ingest_bytes
-from pipelines.loader import RollbackRefused, rollback
+from pipelines.loader import LoadResult, RollbackRefused, rollback
 from pipelines.mappings import (
     DEFAULT_HOME_COUNTRY,
     MappingError,
@@ -65,6 +65,33 @@ def format_problem(p: Problem, lang: str) -> str:
     )
 
 
+def print_batch(dataset: str, file_name: str, result: LoadResult, rows_in: int, lang: str) -> None:
+    """The two summary lines of one loaded (or rejected) batch."""
+    name = translate(f"dataset.{dataset}", lang)
+    print(
+        translate(
+            "cli.summary",
+            lang,
+            dataset=name,
+            file=file_name,
+            rows_in=rows_in,
+            loaded=result.rows_loaded,
+            rejected=result.rows_rejected,
+        )
+    )
+    print(
+        translate(
+            "cli.batch",
+            lang,
+            batch_id=result.batch_id,
+            status=code_label(result.status, lang),
+            new=result.rows_new,
+            changed=result.rows_changed,
+            unchanged=result.rows_unchanged,
+        )
+    )
+
+
 def print_report(report: IngestReport, lang: str, show_all: bool) -> None:
     name = translate(f"dataset.{report.dataset}", lang)
     for notice in report.notices:
@@ -96,29 +123,7 @@ def print_report(report: IngestReport, lang: str, show_all: bool) -> None:
             )
         )
     else:
-        r = report.result
-        print(
-            translate(
-                "cli.summary",
-                lang,
-                dataset=name,
-                file=report.file_name,
-                rows_in=r.rows_in,
-                loaded=r.rows_loaded,
-                rejected=r.rows_rejected,
-            )
-        )
-        print(
-            translate(
-                "cli.batch",
-                lang,
-                batch_id=r.batch_id,
-                status=code_label(r.status, lang),
-                new=r.rows_new,
-                changed=r.rows_changed,
-                unchanged=r.rows_unchanged,
-            )
-        )
+        print_batch(report.dataset, report.file_name, report.result, report.result.rows_in, lang)
     if report.problems:
         print(translate("cli.problems", lang, count=len(report.problems)))
         shown = report.problems if show_all else report.problems[:MAX_LISTED]
@@ -180,29 +185,7 @@ def print_ranking_report(report: RankingImport, lang: str, show_all: bool) -> No
     for dataset, result, rows_in in batches:
         if result is None:
             continue
-        name = translate(f"dataset.{dataset}", lang)
-        print(
-            translate(
-                "cli.summary",
-                lang,
-                dataset=name,
-                file=report.file_name,
-                rows_in=rows_in,
-                loaded=result.rows_loaded,
-                rejected=result.rows_rejected,
-            )
-        )
-        print(
-            translate(
-                "cli.batch",
-                lang,
-                batch_id=result.batch_id,
-                status=code_label(result.status, lang),
-                new=result.rows_new,
-                changed=result.rows_changed,
-                unchanged=result.rows_unchanged,
-            )
-        )
+        print_batch(dataset, report.file_name, result, rows_in, lang)
     if report.new_spellings:
         print(translate("cli.ranking_new_spellings", lang, count=len(report.new_spellings)))
         for published, known in report.new_spellings.items():
