@@ -14,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from sapat.display import share
 from sapat.i18n import catalog
@@ -189,8 +190,8 @@ def test_rankings_page_switches_ranking_and_peers(server, browser, demo_db):
         "link", name=en["ui.nav_rankings"], exact=True
     ).click()
     page.get_by_text(en["ui.rankings_title"]).first.wait_for(timeout=60_000)
-    page.get_by_test_id("stSelectbox").filter(has_text=en["ui.ranking_system"]).click()
-    page.get_by_role("option", name=en["code.qs_wur"]).click()
+    ranking = page.get_by_test_id("stSelectbox").filter(has_text=en["ui.ranking_system"])
+    _choose(page, ranking, en["code.qs_wur"])
     table = page.get_by_test_id("stTable").first
     latest = qs.sort_values("year").iloc[-1]["rank_display"]
     table.get_by_text(latest, exact=True).wait_for(timeout=30_000)
@@ -228,6 +229,23 @@ def test_rankings_page_switches_ranking_and_peers(server, browser, demo_db):
     page.close()
 
 
+def _choose(page, widget, option_name: str) -> None:
+    """Pick ``option_name`` in a select widget, reopening its list until the option shows.
+
+    On a busy machine a click can land while the widget is still being redrawn.
+    """
+    widget.wait_for()
+    option = page.get_by_role("option", name=option_name)
+    for _ in range(5):
+        widget.get_by_role("combobox").click()
+        try:
+            option.wait_for(timeout=10_000)
+            break
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+    option.click()
+
+
 def _metric(page, label: str) -> str:
     card = page.get_by_test_id("stMetric").filter(has_text=label).first
     return card.get_by_test_id("stMetricValue").inner_text().strip()
@@ -258,8 +276,10 @@ def test_mobility_filters_change_the_headline_numbers(server, browser, demo_db):
     assert _metric(page, outgoing) == str(int(default["outgoing_students"]))
 
     page.get_by_text(en["ui.filters"]).first.click()
-    page.get_by_test_id("stMultiSelect").filter(has_text=en["ui.mobility_filter_programs"]).click()
-    page.get_by_role("option", name=en["code.erasmus_plus"]).click()
+    programmes = page.get_by_test_id("stMultiSelect").filter(
+        has_text=en["ui.mobility_filter_programs"]
+    )
+    _choose(page, programmes, en["code.erasmus_plus"])
     page.keyboard.press("Escape")
     shows = """([label, want]) => [...document.querySelectorAll('[data-testid=stMetric]')]
         .some(m => m.innerText.includes(label) && m.innerText.includes('\\n' + want))"""
