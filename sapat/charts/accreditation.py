@@ -7,8 +7,8 @@ import datetime as dt
 import pandas as pd
 import plotly.graph_objects as go
 
+from sapat.charts.common import LEGEND_ABOVE_RIGHT, short
 from sapat.charts.common import empty as _empty
-from sapat.charts.common import short
 from sapat.charts.common import title as _title
 from sapat.display import format_date
 from sapat.i18n import code_label, column_label, translate
@@ -401,14 +401,7 @@ def agency_bars(frame: pd.DataFrame, lang: str) -> go.Figure:
         barmode="stack",
         height=max(260, 44 * len(labels) + 130),
         margin={**_MARGIN, "t": 70},
-        legend={
-            "orientation": "h",
-            "y": 1.0,
-            "yanchor": "bottom",
-            "x": 1,
-            "xanchor": "right",
-            "traceorder": "normal",
-        },
+        legend=LEGEND_ABOVE_RIGHT,
         xaxis_title=translate("accreditation.count_axis", lang),
         yaxis={
             "type": "category",
@@ -455,14 +448,7 @@ def actions_bar(frame: pd.DataFrame, lang: str) -> go.Figure:
     fig.update_layout(
         barmode="stack",
         margin={**_MARGIN, "t": 70},
-        legend={
-            "orientation": "h",
-            "y": 1.0,
-            "yanchor": "bottom",
-            "x": 1,
-            "xanchor": "right",
-            "traceorder": "normal",
-        },
+        legend=LEGEND_ABOVE_RIGHT,
         yaxis_title=translate("accreditation.items_axis", lang),
         xaxis={"type": "category"},
     )

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from sapat.charts.common import LEGEND_ABOVE_RIGHT, short
 from sapat.charts.common import empty as _empty
-from sapat.charts.common import short
 from sapat.charts.common import title as _title
 from sapat.i18n import code_label, column_label, translate
 
@@ -269,14 +269,7 @@ def expiry_timeline(frame: pd.DataFrame, lang: str) -> go.Figure:
     fig.update_layout(
         height=max(240, 30 * len(order) + 130),
         margin={**_MARGIN, "t": 70},
-        legend={
-            "orientation": "h",
-            "y": 1.0,
-            "yanchor": "bottom",
-            "x": 1,
-            "xanchor": "right",
-            "traceorder": "normal",
-        },
+        legend=LEGEND_ABOVE_RIGHT,
         xaxis={
             "title": days_word,
             "rangemode": "tozero",

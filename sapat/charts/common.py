@@ -7,6 +7,15 @@ import plotly.graph_objects as go
 from sapat.i18n import translate
 
 EMPTY_NOTE_COLOR = "#7F8C8D"
+# A horizontal legend just above the plot, flush right, items in trace order.
+LEGEND_ABOVE_RIGHT = {
+    "orientation": "h",
+    "y": 1.0,
+    "yanchor": "bottom",
+    "x": 1,
+    "xanchor": "right",
+    "traceorder": "normal",
+}
 
 
 def title(text: str) -> dict:
