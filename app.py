@@ -1,12 +1,13 @@
-"""Sapat's entry point: page config, language picker, demo banner and the page router."""
+"""Sapat's entry point: page config, language picker, sign-in gate and the page router."""
 
 import logging
 
 import streamlit as st
 
-from sapat import db
+from sapat import auth, db
 from sapat.i18n import LANGUAGE_NAMES, LANGUAGES
-from sapat.web import apply_style, cursor, lang, t
+from sapat.signin import current_user, sidebar_account, sign_in_page
+from sapat.web import ACCOUNT_KEY, apply_style, cursor, lang, t
 
 st.set_page_config(page_title="Sapat", page_icon=":material/school:", layout="wide")
 apply_style()
@@ -39,50 +40,52 @@ except Exception as exc:  # the warehouse file is unreadable or held by another 
     st.error(t("ui.warehouse_error", reason=type(exc).__name__))
     st.stop()
 
+user = current_user()
+st.session_state[ACCOUNT_KEY] = user
 with st.sidebar:
     st.caption(t("ui.app_tagline"))
     if demo:
         st.warning(t("ui.demo_banner"), icon=":material/science:")
+    if user is not None:
+        sidebar_account(user)
 
-pages = [
-    st.Page(
-        "pages/overview.py",
-        title=t("ui.nav_overview"),
-        icon=":material/dashboard:",
-        url_path="overview",
-        default=True,
-    ),
-    st.Page(
-        "pages/rankings.py",
-        title=t("ui.nav_rankings"),
-        icon=":material/leaderboard:",
-        url_path="rankings",
-    ),
-    st.Page(
-        "pages/mobility.py",
-        title=t("ui.nav_mobility"),
-        icon=":material/flight_takeoff:",
-        url_path="mobility",
-    ),
-    st.Page(
-        "pages/agreements.py",
-        title=t("ui.nav_agreements"),
-        icon=":material/handshake:",
-        url_path="agreements",
-    ),
-    st.Page(
-        "pages/accreditation.py",
-        title=t("ui.nav_accreditation"),
-        icon=":material/verified:",
-        url_path="accreditation",
-    ),
-    st.Page(
-        "pages/kpis.py",
-        title=t("ui.nav_kpis"),
-        icon=":material/track_changes:",
-        url_path="kpis",
-    ),
+
+def page(file: str, title: str, icon: str, **kw) -> st.Page:
+    return st.Page(f"pages/{file}.py", title=t(title), icon=icon, url_path=file, **kw)
+
+
+dashboards = [
+    page("overview", "ui.nav_overview", ":material/dashboard:", default=True),
+    page("rankings", "ui.nav_rankings", ":material/leaderboard:"),
+    page("mobility", "ui.nav_mobility", ":material/flight_takeoff:"),
+    page("agreements", "ui.nav_agreements", ":material/handshake:"),
+    page("accreditation", "ui.nav_accreditation", ":material/verified:"),
+    page("kpis", "ui.nav_kpis", ":material/track_changes:"),
 ]
+data_page = page("data", "ui.nav_data", ":material/upload_file:")
+admin_page = page("admin", "ui.nav_admin", ":material/admin_panel_settings:")
+
+if user is None:
+    # Nothing but the sign-in form is reachable. It answers at every page's address, so a
+    # link from an e-mail opens that page right after signing in.
+    gate = [
+        st.Page(
+            sign_in_page, title=t("auth.sign_in"), url_path=p.url_path, default=p is dashboards[0]
+        )
+        for p in [*dashboards, data_page, admin_page]
+    ]
+    st.navigation(gate, position="hidden").run()
+    st.stop()
+
+# A page a role may not see is not registered, so its URL leads nowhere.
+work = []
+if auth.can_view_data_page(user.roles):
+    work.append(data_page)
+if auth.is_admin(user.roles):
+    work.append(admin_page)
+pages = {t("ui.nav_section_dashboards"): dashboards}
+if work:
+    pages[t("ui.nav_section_data")] = work
 try:
     st.navigation(pages).run()
 except Exception:  # st.stop and reruns are not Exceptions, so only real failures land here

@@ -7,6 +7,7 @@ import streamlit as st
 
 from sapat.charts import accreditation as charts
 from sapat.display import share
+from sapat.downloads import table
 from sapat.queries import accreditation as aq
 from sapat.web import card, chart, entry_guard, header, highlight, labelled, lang, query, t
 
@@ -84,7 +85,7 @@ if watch_tab.open:
         else:
             expiry = {t(f"accreditation.expiry.{k}"): c for k, c in EXPIRY_COLORS.items()}
             styled = highlight(names(watch), header("expiry"), expiry)
-            st.dataframe(styled, hide_index=True, width="stretch")
+            table(styled, "dl_acc_watch", t("download.accreditation_watch"))
 
 if timeline_tab.open:
     with timeline_tab:
@@ -95,7 +96,7 @@ if agencies_tab.open:
     with agencies_tab:
         agencies = query(aq.by_agency)
         chart(st, charts.agency_bars(agencies, lang()), "agencies")
-        st.dataframe(labelled(agencies), hide_index=True, width="stretch")
+        table(labelled(agencies), "dl_acc_agencies", t("download.accreditation_agencies"))
 
 if missing_tab.open:
     with missing_tab:
@@ -104,7 +105,7 @@ if missing_tab.open:
             st.success(t("ui.accreditation_all_accredited"))
         else:
             st.caption(t("ui.rows_shown", count=len(missing)))
-            st.dataframe(names(missing), hide_index=True, width="stretch")
+            table(names(missing), "dl_acc_missing", t("download.accreditation_missing"))
 
 if actions_tab.open:
     with actions_tab:
@@ -116,4 +117,4 @@ if actions_tab.open:
             overdue = t("ui.col_overdue")
             shown = labelled(items, {"overdue": lambda v: overdue if v else ""})
             styled = highlight(shown, header("overdue"), {overdue: EXPIRY_COLORS["expired"]})
-            st.dataframe(styled, hide_index=True, width="stretch")
+            table(styled, "dl_acc_actions", t("download.accreditation_actions"))

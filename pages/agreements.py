@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from sapat.charts import agreements as charts
+from sapat.downloads import table
 from sapat.i18n import code_label
 from sapat.queries import agreements as aq
 from sapat.web import card, chart, entry_guard, labelled, lang, query, t
@@ -81,7 +82,7 @@ if register_tab.open:
             tuple(faculties),
         )
         st.caption(t("ui.rows_shown", count=len(register)))
-        st.dataframe(validity(register), hide_index=True, width="stretch")
+        table(validity(register), "dl_agr_register", t("download.agreements_register"))
 
 if expiring_tab.open:
     with expiring_tab:
@@ -90,7 +91,7 @@ if expiring_tab.open:
             st.success(t("ui.agreements_none_expiring"))
         else:
             chart(st, charts.expiry_timeline(soon, lang()), "agr_expiry")
-            st.dataframe(validity(soon), hide_index=True, width="stretch")
+            table(validity(soon), "dl_agr_expiring", t("download.agreements_expiring"))
 
 if map_tab.open:
     with map_tab:
@@ -108,10 +109,10 @@ if use_tab.open:
         if dormant.empty:
             st.success(t("ui.agreements_none_dormant"))
         else:
-            st.dataframe(labelled(dormant), hide_index=True, width="stretch")
+            table(labelled(dormant), "dl_agr_dormant", t("download.agreements_dormant"))
         st.subheader(t("ui.agreements_without"))
         without = query(aq.partners_without_agreement)
         if without.empty:
             st.success(t("ui.agreements_all_covered"))
         else:
-            st.dataframe(labelled(without), hide_index=True, width="stretch")
+            table(labelled(without), "dl_agr_without", t("download.agreements_without"))

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from sapat.charts import kpis as charts
+from sapat.downloads import table
 from sapat.queries import kpis as kq
 from sapat.web import chart, entry_guard, header, highlight, lang, query, t
 
@@ -43,7 +44,7 @@ with right:
     for column, status in zip(cols, kq.STATUSES, strict=True):
         column.metric(status_text(status), counts.get(status, 0), border=True)
 
-table = pd.DataFrame(
+shown = pd.DataFrame(
     {
         header("kpi_name"): card[f"name_{lang()}"],
         header("value"): formatted(card["value"], card["unit"]),
@@ -55,10 +56,10 @@ table = pd.DataFrame(
     }
 )
 status_colors = {status_text(k): c for k, c in charts.STATUS_COLORS.items()}
-st.dataframe(
-    highlight(table, header("kpi_status"), status_colors),
-    hide_index=True,
-    width="stretch",
+table(
+    highlight(shown, header("kpi_status"), status_colors),
+    "dl_kpi_scorecard",
+    t("download.kpi_scorecard", year=year),
     column_config={
         header("history"): st.column_config.LineChartColumn(header("history")),
         header("change"): st.column_config.NumberColumn(format="%+.1f"),

@@ -7,6 +7,7 @@ import streamlit as st
 
 from sapat.charts import mobility as charts
 from sapat.display import change_delta
+from sapat.downloads import table
 from sapat.i18n import code_label
 from sapat.queries import mobility as mq
 from sapat.web import card, chart, entry_guard, labelled, lang, query, t
@@ -90,7 +91,7 @@ if countries_tab.open:
             st.info(t("ui.chart_empty"))
         else:
             chart(st, charts.country_map(countries, lang()), "mob_map")
-            st.dataframe(labelled(countries), hide_index=True, width="stretch")
+            table(labelled(countries), "dl_mob_countries", t("download.mobility_countries"))
 
 if credits_tab.open:
     with credits_tab:
@@ -107,7 +108,7 @@ if ratios_tab.open:
             st.info(t("ui.mobility_ratios_empty"))
         else:
             chart(st, charts.ratios_chart(ratios, lang()), "mob_ratios")
-            st.dataframe(labelled(ratios), hide_index=True, width="stretch")
+            table(labelled(ratios), "dl_mob_ratios", t("download.mobility_ratios"))
 
 if flags_tab.open:
     with flags_tab:
@@ -123,8 +124,8 @@ if flags_tab.open:
             ):
                 st.write(t(f"mobility.flag.{row.flag}.explain"))
                 if row.count:
-                    st.dataframe(
+                    table(
                         labelled(query(mq.flagged_rows, flt, row.flag, today, FLAG_ROWS_SHOWN)),
-                        hide_index=True,
-                        width="stretch",
+                        f"dl_mob_flag_{row.flag}",
+                        t(f"download.mobility_flag_{row.flag}"),
                     )

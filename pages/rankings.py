@@ -6,6 +6,7 @@ import streamlit as st
 from sapat.charts import agency_data as agency_charts
 from sapat.charts import rankings as charts
 from sapat.display import rank_delta
+from sapat.downloads import table
 from sapat.i18n import code_label
 from sapat.queries import agency_data as agency
 from sapat.queries import rankings as q
@@ -27,6 +28,7 @@ ranking = st.columns([2, 3])[0].selectbox(
     key="ranking",
     format_func=lambda code: code_label(code, lang()),
 )
+short = t(f"ranking_short.{ranking}")  # names the downloaded tables
 position_tab, indicators_tab, peers_tab, whatif_tab, agency_tab = st.tabs(
     [
         t("ui.tab_position"),
@@ -81,7 +83,12 @@ if position_tab.open:
                     )
                 )
             # Small tables as plain HTML: readable by screen readers and copyable as text.
-            st.table(edition_table(mine).set_index(t("ui.col_edition")))
+            table(
+                edition_table(mine).set_index(t("ui.col_edition")),
+                "dl_rank_editions",
+                t("download.ranking_editions", ranking=short),
+                static=True,
+            )
             st.caption(t("ui.bands_note"))
 
 if indicators_tab.open:
@@ -108,7 +115,7 @@ if indicators_tab.open:
                         for r in drivers.head(3).itertuples()
                     )
                 )
-            st.dataframe(
+            table(
                 pd.DataFrame(
                     {
                         t("ui.col_indicator"): [
@@ -121,8 +128,8 @@ if indicators_tab.open:
                         t("ui.col_contribution"): parts["contribution"].round(2),
                     }
                 ),
-                hide_index=True,
-                width="stretch",
+                "dl_rank_indicators",
+                t("download.ranking_indicators", ranking=short),
             )
 
 if peers_tab.open:
@@ -144,16 +151,18 @@ if peers_tab.open:
             st.info(t("ui.peers_empty"))
         else:
             chart(st, charts.rank_history(frame, lang(), home), "peer_chart")
-            table = (
+            positions = (
                 frame.pivot_table(
                     index="institution", columns="year", values="rank_display", aggfunc="first"
                 )
                 .reindex(list(chosen))
                 .dropna(how="all")
             )
-            table.columns = [str(c) for c in table.columns]
-            table.index.name = t("col.institution")
-            st.table(table)
+            positions.columns = [str(c) for c in positions.columns]
+            positions.index.name = t("col.institution")
+            table(
+                positions, "dl_rank_peers", t("download.ranking_peers", ranking=short), static=True
+            )
             latest = int(frame["year"].max())
             scores = query(q.peer_scores, ranking, latest, chosen)
             if not scores.empty:
@@ -164,7 +173,12 @@ if peers_tab.open:
                 ).reindex(columns=[c for c in chosen if c in set(scores["institution"])])
                 grid.index = [charts.indicator_label(c, lang()) for c in grid.index]
                 grid.index.name = t("ui.col_indicator")
-                st.table(grid.round(1))
+                table(
+                    grid.round(1),
+                    "dl_rank_peer_scores",
+                    t("download.ranking_peer_scores", ranking=short),
+                    static=True,
+                )
 
 if whatif_tab.open:
     with whatif_tab:
@@ -250,7 +264,7 @@ if agency_tab.open:
             else:
                 st.warning(t("ui.agency_flagged", count=len(flagged), percent=f"{threshold:.0%}"))
             chart(st, agency_charts.jumps_bar(changes, lang()), "agency_jumps")
-            st.dataframe(
+            table(
                 pd.DataFrame(
                     {
                         t("ui.col_kpi"): [
@@ -264,8 +278,8 @@ if agency_tab.open:
                         ],
                     }
                 ),
-                hide_index=True,
-                width="stretch",
+                "dl_rank_agency",
+                t("download.ranking_agency", year=year),
             )
             ratios = query(agency.qs_ratios)
             chart(st, agency_charts.ratios_trend(ratios, lang()), "agency_ratios")

@@ -307,6 +307,58 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from sapat.backup import BackupInvalid, backup
+
+    lang = _lang(args)
+    path = db.resolve_db_path(args.db)
+    if not path.is_file():
+        raise FileRejected("not_found", path=str(path))
+    try:
+        # Not migrated first: a backup taken before an upgrade keeps the schema it had.
+        conn = db.connect(path, migrate_now=False)
+    except db.WarehouseLocked:
+        print(translate("backup.locked", lang, path=path), file=sys.stderr)
+        return EXIT_FILE
+    try:
+        done = backup(conn, path, Path(args.out) if args.out else None, user=_user())
+    except (BackupInvalid, OSError) as exc:
+        print(translate("backup.failed", lang, detail=exc), file=sys.stderr)
+        return EXIT_FILE
+    finally:
+        conn.close()
+    size_mb = f"{done.size_bytes / 1e6:.1f}"
+    print(
+        translate("backup.done", lang, path=done.path, size_mb=size_mb, version=done.data_version)
+    )
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from sapat.backup import BackupInvalid, restore
+
+    lang = _lang(args)
+    path = db.resolve_db_path(args.db)
+    source = Path(args.file)
+    if not source.is_file():
+        raise FileRejected("not_found", path=args.file)
+    try:
+        kept = restore(source, path)
+    except db.WarehouseLocked:
+        print(translate("backup.restore_locked", lang, path=path), file=sys.stderr)
+        return EXIT_FILE
+    except BackupInvalid:
+        print(translate("backup.invalid", lang, path=source), file=sys.stderr)
+        return EXIT_FILE
+    except OSError as exc:
+        print(translate("backup.restore_failed", lang, detail=exc), file=sys.stderr)
+        return EXIT_FILE
+    print(translate("backup.restored", lang, path=path, backup=source))
+    if kept is not None:
+        print(translate("backup.kept", lang, kept=kept))
+    return EXIT_OK
+
+
 def _password(args: argparse.Namespace) -> tuple[str, bool]:
     """The password from stdin (one line), else a generated one; True if generated."""
     if args.password_stdin:
@@ -321,6 +373,8 @@ def _print_generated(username: str, password: str, lang: str) -> None:
 def cmd_users(args: argparse.Namespace) -> int:
     lang = _lang(args)
     action = args.users_command
+    if action == "first-admin":
+        return _first_admin(args, lang)
     password, generated = _password(args) if action in ("add", "reset-password") else ("", False)
     if action != "list":
         try:
@@ -368,6 +422,21 @@ def cmd_users(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _first_admin(args: argparse.Namespace, lang: str) -> int:
+    """Create the account `admin` with a generated password when there are no accounts yet.
+
+    `make run` calls this so a fresh machine can be signed in to; the password is printed
+    once and never stored in clear.
+    """
+    conn = _open(args, lang)
+    if auth.list_users(conn):
+        return EXIT_OK
+    password = auth.generate_password()
+    auth.add_user(conn, "admin", password, [auth.ADMIN], display_name="Administrator", by="setup")
+    print(translate("auth.cli.first_admin", lang, username="admin", password=password))
+    return EXIT_OK
+
+
 def add_users_parser(sub: argparse._SubParsersAction) -> None:
     """`users add|list|deactivate|activate|reset-password|roles`: accounts of the dashboard."""
     group = sub.add_parser("users", help="manage dashboard accounts")
@@ -380,7 +449,7 @@ def add_users_parser(sub: argparse._SubParsersAction) -> None:
         p.add_argument(
             "--lang", choices=LANGUAGES, help="language of messages (default: $SAPAT_LANG or en)"
         )
-        if name != "list":
+        if name not in ("list", "first-admin"):
             p.add_argument("username")
         return p
 
@@ -391,6 +460,7 @@ def add_users_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--display-name")
     p.add_argument("--password-stdin", action="store_true", help=stdin_help)
     add("list", "list accounts")
+    add("first-admin", "create the account admin (password printed once) if there is no account")
     add("deactivate", "stop an account from signing in")
     add("activate", "let a deactivated account sign in again")
     p = add("reset-password", "set a new password")
@@ -465,6 +535,10 @@ def build_parser() -> argparse.ArgumentParser:
     add("batches", cmd_batches, "list uploads")
     p = add("rollback", cmd_rollback, "undo one upload")
     p.add_argument("batch_id", type=int)
+    p = add("backup", cmd_backup, "copy the warehouse to DIR/sapat-YYYYMMDD-HHMMSS.duckdb")
+    p.add_argument("--out", metavar="DIR", help="folder (default: backups/ beside the warehouse)")
+    p = add("restore", cmd_restore, "put a backup in place of the warehouse (dashboard stopped)")
+    p.add_argument("file")
     add_users_parser(sub)
     return parser
 

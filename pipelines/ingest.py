@@ -42,6 +42,10 @@ class IngestReport:
     notices: list[Notice] = field(default_factory=list)
     result: LoadResult | None = None
     mapping: MappingStats | None = None  # set when a column mapping read the file
+    # For the Data page's preview and marked workbook: the rows that passed (typed, indexed
+    # by Excel row number) and the sheet as read.
+    good: pd.DataFrame | None = field(default=None, repr=False)
+    raw: RawSheet | None = field(default=None, repr=False)
 
     @property
     def loaded(self) -> bool:
@@ -165,6 +169,7 @@ def ingest_bytes(
     dataset = get_dataset(dataset_name)
     raw = read_table(file_name, data, sheet)
     report = IngestReport(dataset.name, file_name, mode, sheet=raw.sheet, notices=list(raw.notices))
+    report.raw = raw
     mapped = None
     if mapping is not None:
         mapped = apply_mapping(raw, mapping, dataset, settings=settings, home_country=home_country)
@@ -221,6 +226,7 @@ def _decide(
         bad = {p.row for p in report.problems if p.row is not None}
         good = frame.loc[~frame.index.isin(bad)]
     report.rows_valid = 0 if good is None else len(good)
+    report.good = good
     if check_only or conn is None:
         return report
     commit = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -76,6 +76,27 @@ def can_edit(roles: Iterable[str], dataset_name: str) -> bool:
         return False
     roles = set(roles)
     return ADMIN in roles or f"editor:{dataset.group}" in roles
+
+
+def roles_for_email(email: str, mapping: Mapping[str, Any]) -> tuple[str, ...]:
+    """Roles of a single-sign-on user: their address's entry, else their domain's (*@uni.kg).
+
+    Unknown roles in the mapping are dropped rather than trusted; no entry means no access.
+    """
+    address = (email or "").strip().lower()
+    if "@" not in address:
+        return ()
+    lowered = {str(k).strip().lower(): v for k, v in mapping.items()}
+    given = lowered.get(address, lowered.get("*@" + address.rsplit("@", 1)[1]))
+    if given is None:
+        return ()
+    if isinstance(given, str):
+        given = [given]
+    return tuple(r for r in ROLES if r in {str(g).strip() for g in given})
+
+
+def role_label(role: str, lang: str) -> str:
+    return translate(f"auth.role.{role.replace(':', '_')}", lang)
 
 
 # --- validation -----------------------------------------------------------------------------

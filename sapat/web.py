@@ -41,15 +41,26 @@ def query(fn: Callable[..., Any], *args: Any) -> Any:
     return _cached(name, db.data_version(conn), str(db.resolve_db_path()), args, _fn=fn)
 
 
-def entry_guard() -> None:
-    """Send a page opened by its own URL through app.py first.
+ACCOUNT_KEY = "_account"  # the signed-in User, set by app.py on every run
+
+
+def entry_guard(allowed: Callable[[tuple[str, ...]], bool] | None = None) -> Any:
+    """Let a page run only inside app.py's frame, for a signed-in user it is meant for.
 
     Streamlit runs a file of pages/ directly when the first request of a freshly started
-    server names it, which would skip the language picker and the sign-in gate.
+    server names it, which would skip the language picker and the sign-in gate; such a
+    run is sent through app.py first. ``allowed`` decides from the user's roles; a page
+    the user may not see stops with a message (app.py does not even list it).
+    Returns the signed-in User.
     """
-    if not st.session_state.get("_framed"):
+    account = st.session_state.get(ACCOUNT_KEY)
+    if not st.session_state.get("_framed") or account is None:
         st.session_state["lang"] = lang()  # keep ?lang= across the detour
         st.switch_page("app.py")
+    if allowed is not None and not allowed(account.roles):
+        st.error(t("auth.forbidden"))
+        st.stop()
+    return account
 
 
 def lang() -> str:

@@ -47,6 +47,42 @@ def xlsx_bytes(rows: list[list], *, title: str = "data", before: Iterable[list] 
     return buffer.getvalue()
 
 
+# Accounts every test warehouse can have: one per kind of role.
+PASSWORD = "sapat-test-password"
+ACCOUNTS = {
+    "admin": ("admin",),
+    "viewer": ("viewer",),
+    "editor": ("editor:rankings", "editor:mobility"),
+}
+
+
+def ensure_accounts(path: str | os.PathLike[str]) -> None:
+    """Create the test accounts in the warehouse at ``path`` unless they are there."""
+    from sapat import auth
+
+    connection = db.connect(path)
+    try:
+        for name, roles in ACCOUNTS.items():
+            if auth.get_user(connection, name) is None:
+                auth.add_user(connection, name, PASSWORD, roles, display_name=name.title())
+    finally:
+        connection.close()
+
+
+def app_test(user: str | None = "viewer", lang: str | None = None, timeout: int = 60):
+    """An AppTest of app.py signed in as ``user`` (None: signed out), on $SAPAT_DB."""
+    from streamlit.testing.v1 import AppTest
+
+    if user is not None:
+        ensure_accounts(db.resolve_db_path())
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+    if user is not None:
+        at.session_state["user"] = user
+    if lang:
+        at.session_state["lang"] = lang
+    return at
+
+
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo warehouse, built once per test session through the real CLI code."""
@@ -54,6 +90,7 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
     build_demo(path)
+    ensure_accounts(path)
     return path
 
 

@@ -10,11 +10,11 @@ from sapat.i18n import catalog
 from sapat.queries import accreditation, kpis
 from sapat.queries import agreements as aq
 from sapat.queries import overview as q
-from tests.conftest import ROOT
+from tests.conftest import app_test
 
 
 def run_app(lang: str | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = app_test()
     if lang:
         at.session_state["lang"] = lang
     at.run()

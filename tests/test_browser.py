@@ -23,7 +23,7 @@ from sapat.queries import agreements as aq
 from sapat.queries import mobility as mq
 from sapat.queries import overview as q
 from sapat.queries import rankings as rq
-from tests.conftest import ROOT
+from tests.conftest import PASSWORD, ROOT
 
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = ROOT / "screenshots"
@@ -141,7 +141,7 @@ def test_overview_in_a_real_browser(server, browser, demo_db):
     }
     page = browser.new_page(viewport={"width": 1366, "height": 768})
     page.set_default_timeout(90_000)  # a busy CI machine renders slowly
-    page.goto(f"{server}/?lang=en", wait_until="domcontentloaded")
+    _sign_in(page, f"{server}/?lang=en")
     page.get_by_text(en["ui.overview_title"]).first.wait_for()
     page.locator(".js-plotly-plot").first.wait_for()
     for label, value in expected.items():
@@ -164,7 +164,7 @@ def test_overview_in_a_real_browser(server, browser, demo_db):
 def test_language_picker_in_the_browser(server, browser):
     page = browser.new_page(viewport={"width": 1366, "height": 768})
     page.set_default_timeout(90_000)  # a busy CI machine renders slowly
-    page.goto(server, wait_until="domcontentloaded")
+    _sign_in(page, server)
     ky = catalog("ky")
     page.get_by_text(ky["ui.overview_title"]).first.wait_for(timeout=60_000)
     page.get_by_test_id("stSelectbox").first.click()
@@ -184,7 +184,7 @@ def test_rankings_page_switches_ranking_and_peers(server, browser, demo_db):
     en = catalog("en")
     page = browser.new_page(viewport={"width": 1366, "height": 900})
     page.set_default_timeout(90_000)  # a busy CI machine renders slowly
-    page.goto(f"{server}/?lang=en", wait_until="domcontentloaded")
+    _sign_in(page, f"{server}/?lang=en")
     page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)  # the overview has run
     page.get_by_test_id("stSidebarNav").get_by_role(
         "link", name=en["ui.nav_rankings"], exact=True
@@ -229,6 +229,17 @@ def test_rankings_page_switches_ranking_and_peers(server, browser, demo_db):
     page.close()
 
 
+def _sign_in(page, url: str, user: str = "viewer") -> None:
+    """Open ``url``, which shows the sign-in form, and sign in; the page asked for follows."""
+    page.goto(url, wait_until="domcontentloaded")
+    fields = page.get_by_test_id("stTextInput").locator("input")
+    fields.first.wait_for()
+    fields.nth(0).fill(user)
+    fields.nth(1).fill(PASSWORD)
+    page.get_by_test_id("stFormSubmitButton").locator("button").click()
+    page.get_by_test_id("stSidebarNav").wait_for()
+
+
 def _choose(page, widget, option_name: str) -> None:
     """Pick ``option_name`` in a select widget, reopening its list until the option shows.
 
@@ -266,7 +277,7 @@ def test_mobility_filters_change_the_headline_numbers(server, browser, demo_db):
     incoming = en["mobility.measure.incoming_students"]
     page = browser.new_page(viewport={"width": 1366, "height": 900})
     page.set_default_timeout(90_000)  # a busy CI machine renders slowly
-    page.goto(f"{server}/?lang=en", wait_until="domcontentloaded")
+    _sign_in(page, f"{server}/?lang=en")
     page.locator(".js-plotly-plot").first.wait_for()
     page.get_by_test_id("stSidebarNav").get_by_role(
         "link", name=en["ui.nav_mobility"], exact=True

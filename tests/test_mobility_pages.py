@@ -8,13 +8,13 @@ from streamlit.testing.v1 import AppTest
 from sapat.i18n import catalog
 from sapat.queries import agreements as aq
 from sapat.queries import mobility as mq
-from tests.conftest import ROOT
+from tests.conftest import app_test
 
 EN = catalog("en")
 
 
 def open_page(page: str, lang: str = "en", state: dict | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = app_test()
     at.session_state["lang"] = lang
     at.run()
     at.switch_page(page)

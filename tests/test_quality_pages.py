@@ -3,12 +3,11 @@
 import datetime as dt
 
 import duckdb
-from streamlit.testing.v1 import AppTest
 
 from sapat.i18n import catalog
 from sapat.queries import accreditation as aq
 from sapat.queries import kpis as kq
-from tests.conftest import ROOT
+from tests.conftest import app_test
 from tests.test_mobility_pages import open_page, untranslated
 
 EN = catalog("en")
@@ -82,7 +81,7 @@ def test_quality_pages_on_an_empty_warehouse(db_path, env_db):
 
 def test_overview_alerts_link_to_their_pages(demo_db, env_db):
     env_db(demo_db)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = app_test()
     at.session_state["lang"] = "en"
     at.run()
     assert not at.exception

@@ -5,13 +5,13 @@ from streamlit.testing.v1 import AppTest
 
 from sapat.i18n import catalog
 from sapat.queries import rankings as q
-from tests.conftest import ROOT
+from tests.conftest import app_test
 
 EN = catalog("en")
 
 
 def open_rankings(lang: str = "en") -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = app_test()
     at.session_state["lang"] = lang
     at.run()
     at.switch_page("pages/rankings.py").run()
@@ -77,7 +77,7 @@ def test_a_failing_page_shows_a_translated_message_not_a_traceback(demo_db, env_
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(overview, "latest_rankings", broken)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = app_test()
     at.session_state["lang"] = "ky"
     at.run()  # the default page, run inside app.py's frame
     assert not at.exception

@@ -1,0 +1,236 @@
+"""Data: template, upload, validation report, preview, commit; upload history and undo."""
+
+import streamlit as st
+
+from pipelines.loader import RollbackRefused, rollback
+from pipelines.template import template_bytes
+from sapat import auth, db
+from sapat.display import format_date
+from sapat.downloads import file_stem, table
+from sapat.queries import uploads as q
+from sapat.upload import check_upload, commit_upload
+from sapat.web import cursor, entry_guard, header, lang, t
+from schemas.registry import DATASETS
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+user = entry_guard(auth.can_view_data_page)
+conn = cursor()
+mine = tuple(d for d in DATASETS if auth.can_edit(user.roles, d))
+
+st.header(t("data.title"), divider="gray")
+upload_tab, history_tab = st.tabs([t("data.tab_upload"), t("data.tab_history")])
+
+
+def dataset_label(name: str) -> str:
+    return t(f"dataset.{name}")
+
+
+def plain(text: str) -> str:
+    """User-supplied text (file names) shown as text, never as Markdown or HTML."""
+    return (
+        text.replace("\\", "\\\\")
+        .replace("<", "&lt;")
+        .translate({ord(c): "\\" + c for c in "*_`[]#|~$"})
+    )
+
+
+with upload_tab:
+    dataset = st.selectbox(t("data.dataset"), mine, format_func=dataset_label, key="data_dataset")
+    st.download_button(
+        t("data.template", dataset=dataset_label(dataset)),
+        data=lambda: template_bytes(dataset, lang()),
+        file_name=f"{file_stem(dataset_label(dataset))}.xlsx",
+        mime=XLSX,
+        icon=":material/download:",
+        on_click="ignore",
+        key="data_template",
+    )
+    st.caption(t("data.template_help"))
+    done = st.session_state.pop("_upload_done", None)
+    if done:
+        st.success(done)
+    # A new key after each commit empties the uploader, so a file is not committed twice.
+    generation = st.session_state.setdefault("_upload_generation", 0)
+    uploaded = st.file_uploader(
+        t("data.upload"), type=["xlsx", "csv"], key=f"data_file_{dataset}_{generation}"
+    )
+    if uploaded is not None:
+        data = uploaded.getvalue()
+        # Checked once per file and warehouse state; widget clicks rerun the page.
+        marker = (dataset, uploaded.name, len(data), db.data_version(conn), lang())
+        if st.session_state.get("_checked_marker") != marker:
+            with st.spinner(t("data.checking")):
+                st.session_state["_checked"] = check_upload(
+                    conn, dataset, uploaded.name, data, lang()
+                )
+            st.session_state["_checked_marker"] = marker
+        checked = st.session_state["_checked"]
+        st.markdown(t("data.file", name=plain(uploaded.name), sha=checked.sha256[:12]))
+        if checked.error:
+            st.error(checked.error)
+            st.stop()
+        report = checked.report
+        for notice in report.notices:
+            st.info(notice.message(lang()))
+        c1, c2, c3, c4 = st.columns(4)
+        c1.metric(t("data.rows_in"), report.rows_in, border=True)
+        c2.metric(t("data.rows_valid"), report.rows_valid, border=True)
+        c3.metric(t("data.rows_bad"), report.bad_rows, border=True)
+        c4.metric(t("data.problems"), checked.problems, border=True)
+        if checked.problems:
+            st.subheader(t("data.report_title"))
+            problems = checked.problem_table(lang())
+            problems.columns = [t(f"upload.col_{c}") for c in problems.columns]
+            table(problems, "data_problems", t("upload.sheet_problems"), height=300)
+            if report.raw is not None:
+                st.download_button(
+                    t("data.marked_file"),
+                    data=lambda: checked.marked_file(lang()),
+                    file_name=f"{file_stem(uploaded.name.rsplit('.', 1)[0])}_marked.xlsx",
+                    mime=XLSX,
+                    icon=":material/error:",
+                    on_click="ignore",
+                    key="data_marked",
+                )
+        else:
+            st.success(t("data.no_problems", rows=report.rows_in))
+        preview = checked.preview
+        if preview is not None:
+            st.subheader(t("data.preview_title"))
+            p1, p2, p3 = st.columns(3)
+            p1.metric(t("data.rows_new"), preview.new, border=True)
+            p2.metric(t("data.rows_changed"), preview.changed, border=True)
+            p3.metric(t("data.rows_unchanged"), preview.unchanged, border=True)
+            if len(preview.changes):
+                with st.expander(t("data.changed_cells", count=len(preview.changes))):
+                    changes = preview.changes.assign(column=preview.changes["column"].map(header))
+                    changes.columns = [t(f"upload.col_{c}") for c in changes.columns]
+                    table(changes, "data_changes", t("data.changes_sheet"))
+            if len(preview.new_rows):
+                with st.expander(t("data.new_rows", count=preview.new)):
+                    new_rows = preview.new_rows.rename(columns={"row": "upload_row"})
+                    table(
+                        new_rows.rename(
+                            columns=lambda c: (
+                                header(c) if c != "upload_row" else t("upload.col_row")
+                            )
+                        ),
+                        "data_new_rows",
+                        t("data.new_rows_sheet"),
+                    )
+        st.subheader(t("data.commit_title"))
+        mode = st.radio(
+            t("data.mode"),
+            ("strict", "valid_rows"),
+            format_func=lambda m: t(f"data.mode_{m}"),
+            horizontal=True,
+            key="data_mode",
+        )
+        blocked = report.rows_valid == 0 or (mode == "strict" and checked.problems > 0)
+        if report.rows_valid == 0:
+            st.warning(t("data.nothing_to_load"))
+        elif blocked:
+            st.warning(t("data.strict_blocked", problems=checked.problems))
+        if st.button(t("data.commit"), type="primary", disabled=blocked, key="data_commit"):
+            result = commit_upload(
+                conn, dataset, uploaded.name, data, mode=mode, user=user.username, lang=lang()
+            ).result
+            if result is not None and result.status == "committed":
+                st.session_state["_upload_done"] = t(
+                    "data.committed",
+                    batch=result.batch_id,
+                    loaded=result.rows_loaded,
+                    new=result.rows_new,
+                    changed=result.rows_changed,
+                    unchanged=result.rows_unchanged,
+                    rejected=result.rows_rejected,
+                )
+                st.session_state["_upload_generation"] = generation + 1
+                st.session_state.pop("_checked_marker", None)
+                st.rerun()
+            st.error(t("data.commit_refused"))
+
+with history_tab:
+    history = q.batches(conn, mine)
+    if history.empty:
+        st.info(t("data.no_uploads"))
+    else:
+        shown = history.drop(columns=["file_sha256"]).assign(
+            dataset=history["dataset"].map(dataset_label),
+            status=history["status"].map(lambda s: t(f"data.status_{s}")),
+            mode=history["mode"].map(lambda m: t(f"data.mode_{m}")),
+            uploaded_at=history["uploaded_at"].map(lambda v: format_date(v, lang())),
+            rolled_back_at=history["rolled_back_at"].map(lambda v: format_date(v, lang())),
+            sha256=history["file_sha256"].str.slice(0, 12),
+        )
+        shown.columns = [t(f"data.col_{c}") for c in shown.columns]
+        table(shown, "data_history", t("data.history_sheet"))
+
+        def describe(batch_id: int) -> str:
+            row = history.set_index("batch_id").loc[batch_id]
+            return t(
+                "data.batch_option",
+                batch=batch_id,
+                dataset=dataset_label(row["dataset"]),
+                file=row["file_name"],
+                when=format_date(row["uploaded_at"], lang()),
+            )
+
+        left, right = st.columns(2)
+        with left:
+            st.subheader(t("data.undo_title"))
+            committed = history.loc[history["status"] == "committed", "batch_id"].tolist()
+            if not committed:
+                st.caption(t("data.nothing_to_undo"))
+            else:
+                chosen = st.selectbox(
+                    t("data.undo_batch"), committed, format_func=describe, key="data_undo_batch"
+                )
+                pending = st.session_state.get("_undo_pending")
+                if pending != chosen:
+                    if st.button(t("data.undo"), key="data_undo", icon=":material/undo:"):
+                        st.session_state["_undo_pending"] = chosen
+                        st.rerun()
+                else:
+                    row = history.set_index("batch_id").loc[chosen]
+                    st.warning(
+                        t(
+                            "data.undo_confirm",
+                            batch=chosen,
+                            new=int(row["rows_new"] or 0),
+                            changed=int(row["rows_changed"] or 0),
+                        )
+                    )
+                    yes, no = st.columns(2)
+                    if yes.button(t("data.undo_yes"), type="primary", key="data_undo_yes"):
+                        st.session_state.pop("_undo_pending", None)
+                        try:
+                            done = rollback(conn, int(chosen), user.username)
+                            st.session_state["_undo_done"] = t("data.undone", batch=chosen, **done)
+                        except RollbackRefused as exc:
+                            st.session_state["_undo_done"] = t(
+                                "data.undo_refused",
+                                batch=chosen,
+                                reason=t(f"rollback.{exc.code}", **exc.params),
+                            )
+                        st.rerun()
+                    if no.button(t("data.undo_no"), key="data_undo_no"):
+                        st.session_state.pop("_undo_pending", None)
+                        st.rerun()
+            message = st.session_state.pop("_undo_done", None)
+            if message:
+                st.info(message)
+        with right:
+            st.subheader(t("data.rejected_title"))
+            with_rejects = history.loc[history["rows_rejected"] > 0, "batch_id"].tolist()
+            if not with_rejects:
+                st.caption(t("data.no_rejected"))
+            else:
+                picked = st.selectbox(
+                    t("data.rejected_batch"), with_rejects, format_func=describe, key="data_rej"
+                )
+                rejected = q.rejected_rows(conn, int(picked)).rename(
+                    columns={"row_number": t("upload.col_row"), "problems": t("upload.col_problem")}
+                )
+                table(rejected, "data_rejected", t("data.rejected_sheet", batch=picked))

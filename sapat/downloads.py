@@ -1,0 +1,70 @@
+"""Tables with their download buttons: every table a user sees can be taken away as xlsx and csv."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from sapat.export import to_csv_bytes, to_xlsx_bytes
+from sapat.web import t
+
+_UNSAFE_NAME = re.compile(r"[^\w.-]+")
+
+
+def file_stem(name: str) -> str:
+    """A download's file name: letters (any script), digits, dots and dashes only."""
+    return _UNSAFE_NAME.sub("_", name).strip("_")[:80] or "table"
+
+
+def download_buttons(frame: pd.DataFrame, key: str, name: str) -> None:
+    """Two small buttons under a table. The files are built only when clicked."""
+    stem = file_stem(name)
+    left, right, _ = st.columns([1, 1, 6])
+    left.download_button(
+        t("ui.download_xlsx"),
+        data=lambda: to_xlsx_bytes(frame, sheet=name),
+        file_name=f"{stem}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}_xlsx",
+        icon=":material/download:",
+        on_click="ignore",
+        type="tertiary",
+    )
+    right.download_button(
+        t("ui.download_csv"),
+        data=lambda: to_csv_bytes(frame),
+        file_name=f"{stem}.csv",
+        mime="text/csv",
+        key=f"{key}_csv",
+        icon=":material/download:",
+        on_click="ignore",
+        type="tertiary",
+    )
+
+
+def table(
+    data: pd.DataFrame | Any,
+    key: str,
+    name: str,
+    *,
+    static: bool = False,
+    **kwargs: Any,
+) -> None:
+    """Show a table (a frame or a Styler of one) with its xlsx and csv downloads.
+
+    ``name`` titles the downloaded file and its sheet; ``static`` draws st.table instead
+    of the interactive grid (small tables that read better in full).
+    """
+    frame = data.data if hasattr(data, "data") and isinstance(data.data, pd.DataFrame) else data
+    if static:
+        st.table(data)
+    else:
+        kwargs.setdefault("hide_index", True)
+        kwargs.setdefault("width", "stretch")
+        st.dataframe(data, **kwargs)
+    if static and frame.index.name is not None:  # the index is a column the user reads
+        frame = frame.reset_index()
+    download_buttons(frame, key, name)

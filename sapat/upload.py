@@ -1,0 +1,96 @@
+"""One upload on the Data page: check it, preview what it changes, commit it (no Streamlit here)."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from pipelines.ingest import IngestReport, ingest_bytes
+from pipelines.marked import marked_workbook
+from pipelines.preview import Preview, preview_changes
+from pipelines.problems import FileRejected
+from pipelines.safety import check_file
+
+log = logging.getLogger("sapat")
+PROBLEM_COLUMNS = ["sheet", "row", "column", "value", "problem"]
+
+
+@dataclass
+class Checked:
+    """What the user sees after choosing a file: a refusal, or the report and the preview."""
+
+    dataset: str
+    file_name: str
+    sha256: str
+    error: str | None = None  # the one-line reason an unsafe or unreadable file is refused
+    report: IngestReport | None = None
+    preview: Preview | None = None
+
+    @property
+    def problems(self) -> int:
+        return len(self.report.problems) if self.report else 0
+
+    def problem_table(self, lang: str) -> pd.DataFrame:
+        """Every problem as (sheet, row, column, value, problem) in the user's language."""
+        rows = [
+            (p.sheet, p.row, p.column, p.value, p.message(lang))
+            for p in (self.report.problems if self.report else [])
+        ]
+        return pd.DataFrame(rows, columns=PROBLEM_COLUMNS).astype({"row": "Int64"})
+
+    def marked_file(self, lang: str) -> bytes:
+        """The uploaded sheet with its bad cells filled red and explained in comments."""
+        assert self.report is not None and self.report.raw is not None
+        return marked_workbook(
+            self.report.raw,
+            self.report.problems,
+            lang,
+            self.file_name,
+            header_row=self.report.header_row,
+        )
+
+
+def check_upload(
+    conn: duckdb.DuckDBPyConnection, dataset: str, file_name: str, data: bytes, lang: str
+) -> Checked:
+    """Run the file through every check and a preview, writing nothing.
+
+    The safety checks run here, on the server, on the bytes received: the uploader's
+    list of file types is a convenience for the user, not a control.
+    """
+    checked = Checked(dataset, file_name, hashlib.sha256(data).hexdigest())
+    try:
+        check_file(file_name, data)
+        report = ingest_bytes(conn, dataset, file_name, data, lang=lang, check_only=True)
+    except FileRejected as exc:
+        checked.error = exc.message(lang)
+        return checked
+    checked.report = report
+    if report.good is not None and len(report.good):
+        checked.preview = preview_changes(conn, dataset, report.good)
+    return checked
+
+
+def commit_upload(
+    conn: duckdb.DuckDBPyConnection,
+    dataset: str,
+    file_name: str,
+    data: bytes,
+    *,
+    mode: str,
+    user: str,
+    lang: str,
+) -> IngestReport:
+    """Load the file for real: read and check again, then one transaction.
+
+    Checking again rather than reusing the preview's rows means that what is loaded is
+    exactly what the rules say about the warehouse as it is now (another editor may have
+    committed in between).
+    """
+    report = ingest_bytes(conn, dataset, file_name, data, mode=mode, user=user, lang=lang)
+    log.info("upload %s %s by %s: %s", dataset, file_name, user, report.result)
+    return report
