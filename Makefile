@@ -40,6 +40,7 @@ demo: install
 	$(BIN)/python -m pipelines demo --db $(DB)
 
 run: install $(DB)
+	$(BIN)/python -m pipelines users first-admin --db $(DB)
 	SAPAT_DB=$(DB) $(BIN)/streamlit run app.py --server.address 127.0.0.1 \
 	  --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 

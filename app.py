@@ -87,7 +87,13 @@ pages = {t("ui.nav_section_dashboards"): dashboards}
 if work:
     pages[t("ui.nav_section_data")] = work
 try:
-    st.navigation(pages).run()
+    current = st.navigation(pages)
+    # A page asked for by URL before app.py had run (see entry_guard) opens now.
+    wanted = st.session_state.pop("_wanted", None)
+    for target in [*dashboards, *work]:
+        if wanted and target.url_path == wanted != current.url_path:
+            st.switch_page(target)
+    current.run()
 except Exception:  # st.stop and reruns are not Exceptions, so only real failures land here
     logging.getLogger("sapat").exception("page failed")
     st.error(t("ui.error_generic"))

@@ -16,6 +16,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 user = entry_guard(auth.can_view_data_page)
 conn = cursor()
+# Downloads are built on click in another thread, where the session is out of reach.
+language = lang()
 mine = tuple(d for d in DATASETS if auth.can_edit(user.roles, d))
 
 st.header(t("data.title"), divider="gray")
@@ -39,7 +41,7 @@ with upload_tab:
     dataset = st.selectbox(t("data.dataset"), mine, format_func=dataset_label, key="data_dataset")
     st.download_button(
         t("data.template", dataset=dataset_label(dataset)),
-        data=lambda: template_bytes(dataset, lang()),
+        data=lambda: template_bytes(dataset, language),
         file_name=f"{file_stem(dataset_label(dataset))}.xlsx",
         mime=XLSX,
         icon=":material/download:",
@@ -82,11 +84,11 @@ with upload_tab:
             st.subheader(t("data.report_title"))
             problems = checked.problem_table(lang())
             problems.columns = [t(f"upload.col_{c}") for c in problems.columns]
-            table(problems, "data_problems", t("upload.sheet_problems"), height=300)
+            table(problems, "data_problems", t("upload.sheet_problems"))
             if report.raw is not None:
                 st.download_button(
                     t("data.marked_file"),
-                    data=lambda: checked.marked_file(lang()),
+                    data=lambda: checked.marked_file(language),
                     file_name=f"{file_stem(uploaded.name.rsplit('.', 1)[0])}_marked.xlsx",
                     mime=XLSX,
                     icon=":material/error:",
@@ -159,7 +161,7 @@ with history_tab:
         shown = history.drop(columns=["file_sha256"]).assign(
             dataset=history["dataset"].map(dataset_label),
             status=history["status"].map(lambda s: t(f"data.status_{s}")),
-            mode=history["mode"].map(lambda m: t(f"data.mode_{m}")),
+            mode=history["mode"].map(lambda m: t(f"data.mode_short_{m}")),
             uploaded_at=history["uploaded_at"].map(lambda v: format_date(v, lang())),
             rolled_back_at=history["rolled_back_at"].map(lambda v: format_date(v, lang())),
             sha256=history["file_sha256"].str.slice(0, 12),

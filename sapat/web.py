@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -56,6 +58,8 @@ def entry_guard(allowed: Callable[[tuple[str, ...]], bool] | None = None) -> Any
     account = st.session_state.get(ACCOUNT_KEY)
     if not st.session_state.get("_framed") or account is None:
         st.session_state["lang"] = lang()  # keep ?lang= across the detour
+        # ... and the page asked for: app.py opens it once the user may see it.
+        st.session_state["_wanted"] = Path(sys._getframe(1).f_globals["__file__"]).stem
         st.switch_page("app.py")
     if allowed is not None and not allowed(account.roles):
         st.error(t("auth.forbidden"))

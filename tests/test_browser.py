@@ -5,16 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import duckdb
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from sapat.display import share
 from sapat.i18n import catalog
@@ -23,10 +17,8 @@ from sapat.queries import agreements as aq
 from sapat.queries import mobility as mq
 from sapat.queries import overview as q
 from sapat.queries import rankings as rq
-from tests.conftest import PASSWORD, ROOT
+from tests.browser_kit import CHROMIUM, SHOTS, choose, chromium, metric, serve, sign_in
 
-CHROMIUM = "/usr/bin/chromium"
-SHOTS = ROOT / "screenshots"
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(
@@ -34,12 +26,6 @@ pytestmark = [
         reason="Debian's chromium is installed by `make test`",
     ),
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -52,65 +38,14 @@ def warehouse(demo_db, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(warehouse):
-    port = _free_port()
-    env = {**os.environ, "SAPAT_DB": str(warehouse)}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
-                break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        raise RuntimeError("streamlit did not start: " + proc.stdout.read().decode()[-2000:])
-    yield url
-    proc.terminate()
-    proc.wait(10)
+    with serve(warehouse) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-                "--disable-sync",
-            ],
-        )
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def test_overview_in_a_real_browser(server, browser, demo_db):
@@ -141,11 +76,11 @@ def test_overview_in_a_real_browser(server, browser, demo_db):
     }
     page = browser.new_page(viewport={"width": 1366, "height": 768})
     page.set_default_timeout(90_000)  # a busy CI machine renders slowly
-    _sign_in(page, f"{server}/?lang=en")
+    sign_in(page, f"{server}/?lang=en")
     page.get_by_text(en["ui.overview_title"]).first.wait_for()
     page.locator(".js-plotly-plot").first.wait_for()
     for label, value in expected.items():
-        assert _metric(page, label) == value, label
+        assert metric(page, label) == value, label
     body = page.inner_text("body")
     assert en["ui.demo_banner"][:40] in body
     assert "Traceback" not in body and "ui." not in body  # no raw keys, no errors
@@ -164,7 +99,7 @@ def test_overview_in_a_real_browser(server, browser, demo_db):
 def test_language_picker_in_the_browser(server, browser):
     page = browser.new_page(viewport={"width": 1366, "height": 768})
     page.set_default_timeout(90_000)  # a busy CI machine renders slowly
-    _sign_in(page, server)
+    sign_in(page, server)
     ky = catalog("ky")
     page.get_by_text(ky["ui.overview_title"]).first.wait_for(timeout=60_000)
     page.get_by_test_id("stSelectbox").first.click()
@@ -184,14 +119,14 @@ def test_rankings_page_switches_ranking_and_peers(server, browser, demo_db):
     en = catalog("en")
     page = browser.new_page(viewport={"width": 1366, "height": 900})
     page.set_default_timeout(90_000)  # a busy CI machine renders slowly
-    _sign_in(page, f"{server}/?lang=en")
+    sign_in(page, f"{server}/?lang=en")
     page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)  # the overview has run
     page.get_by_test_id("stSidebarNav").get_by_role(
         "link", name=en["ui.nav_rankings"], exact=True
     ).click()
     page.get_by_text(en["ui.rankings_title"]).first.wait_for(timeout=60_000)
     ranking = page.get_by_test_id("stSelectbox").filter(has_text=en["ui.ranking_system"])
-    _choose(page, ranking, en["code.qs_wur"])
+    choose(page, ranking, en["code.qs_wur"])
     table = page.get_by_test_id("stTable").first
     latest = qs.sort_values("year").iloc[-1]["rank_display"]
     table.get_by_text(latest, exact=True).wait_for(timeout=30_000)
@@ -229,39 +164,6 @@ def test_rankings_page_switches_ranking_and_peers(server, browser, demo_db):
     page.close()
 
 
-def _sign_in(page, url: str, user: str = "viewer") -> None:
-    """Open ``url``, which shows the sign-in form, and sign in; the page asked for follows."""
-    page.goto(url, wait_until="domcontentloaded")
-    fields = page.get_by_test_id("stTextInput").locator("input")
-    fields.first.wait_for()
-    fields.nth(0).fill(user)
-    fields.nth(1).fill(PASSWORD)
-    page.get_by_test_id("stFormSubmitButton").locator("button").click()
-    page.get_by_test_id("stSidebarNav").wait_for()
-
-
-def _choose(page, widget, option_name: str) -> None:
-    """Pick ``option_name`` in a select widget, reopening its list until the option shows.
-
-    On a busy machine a click can land while the widget is still being redrawn.
-    """
-    widget.wait_for()
-    option = page.get_by_role("option", name=option_name)
-    for _ in range(5):
-        widget.get_by_role("combobox").click()
-        try:
-            option.wait_for(timeout=10_000)
-            break
-        except PlaywrightTimeout:
-            page.keyboard.press("Escape")
-    option.click()
-
-
-def _metric(page, label: str) -> str:
-    card = page.get_by_test_id("stMetric").filter(has_text=label).first
-    return card.get_by_test_id("stMetricValue").inner_text().strip()
-
-
 def test_mobility_filters_change_the_headline_numbers(server, browser, demo_db):
     """Filter by programme and academic years; the headline shows the warehouse's numbers."""
     conn = duckdb.connect(str(demo_db))
@@ -277,20 +179,20 @@ def test_mobility_filters_change_the_headline_numbers(server, browser, demo_db):
     incoming = en["mobility.measure.incoming_students"]
     page = browser.new_page(viewport={"width": 1366, "height": 900})
     page.set_default_timeout(90_000)  # a busy CI machine renders slowly
-    _sign_in(page, f"{server}/?lang=en")
+    sign_in(page, f"{server}/?lang=en")
     page.locator(".js-plotly-plot").first.wait_for()
     page.get_by_test_id("stSidebarNav").get_by_role(
         "link", name=en["ui.nav_mobility"], exact=True
     ).click()
     page.get_by_text(en["ui.mobility_title"]).first.wait_for()
     default = everything.set_index("measure")["value"]
-    assert _metric(page, outgoing) == str(int(default["outgoing_students"]))
+    assert metric(page, outgoing) == str(int(default["outgoing_students"]))
 
     page.get_by_text(en["ui.filters"]).first.click()
     programmes = page.get_by_test_id("stMultiSelect").filter(
         has_text=en["ui.mobility_filter_programs"]
     )
-    _choose(page, programmes, en["code.erasmus_plus"])
+    choose(page, programmes, en["code.erasmus_plus"])
     page.keyboard.press("Escape")
     shows = """([label, want]) => [...document.querySelectorAll('[data-testid=stMetric]')]
         .some(m => m.innerText.includes(label) && m.innerText.includes('\\n' + want))"""
@@ -301,8 +203,8 @@ def test_mobility_filters_change_the_headline_numbers(server, browser, demo_db):
     thumbs.last.focus()
     page.keyboard.press("ArrowLeft")
     page.wait_for_function(shows, arg=[incoming, str(int(expected["incoming_students"]))])
-    assert _metric(page, outgoing) == str(int(expected["outgoing_students"]))
-    assert _metric(page, incoming) == str(int(expected["incoming_students"]))
+    assert metric(page, outgoing) == str(int(expected["outgoing_students"]))
+    assert metric(page, incoming) == str(int(expected["incoming_students"]))
     assert (
         years[-2]
         in page.get_by_test_id("stCaptionContainer").filter(has_text=years[-2]).first.inner_text()

@@ -11,6 +11,7 @@ BATCH_COLUMNS = [
     "batch_id",
     "dataset",
     "file_name",
+    "status",
     "uploaded_by",
     "uploaded_at",
     "mode",
@@ -20,7 +21,6 @@ BATCH_COLUMNS = [
     "rows_new",
     "rows_changed",
     "rows_unchanged",
-    "status",
     "rolled_back_at",
     "file_sha256",
 ]
@@ -74,4 +74,6 @@ def audit_log(
 
 
 def audit_actions(conn: duckdb.DuckDBPyConnection) -> list[str]:
-    return [r[0] for r in conn.execute("SELECT DISTINCT action FROM audit_log ORDER BY 1").fetchall()]
+    return [
+        r[0] for r in conn.execute("SELECT DISTINCT action FROM audit_log ORDER BY 1").fetchall()
+    ]

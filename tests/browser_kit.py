@@ -1,0 +1,116 @@
+"""What the browser tests share: a real `streamlit run` server, Debian's Chromium, signing in."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from tests.conftest import PASSWORD, ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+SHOTS = ROOT / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def serve(warehouse: Path) -> Iterator[str]:
+    """A Streamlit server on ``warehouse``, yielding its base URL."""
+    port = free_port()
+    env = {**os.environ, "SAPAT_DB": str(warehouse)}
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)]
+    command += ["--server.address", "127.0.0.1", "--server.headless", "true"]
+    command += ["--browser.gatherUsageStats", "false"]
+    proc = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
+                break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        raise RuntimeError("streamlit did not start: " + proc.stdout.read().decode()[-2000:])
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+@contextmanager
+def chromium() -> Iterator:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+def sign_in(page, url: str, user: str = "viewer") -> None:
+    """Open ``url``, which shows the sign-in form, and sign in; the page asked for follows."""
+    page.goto(url, wait_until="domcontentloaded")
+    fields = page.get_by_test_id("stTextInput").locator("input")
+    fields.first.wait_for()
+    fields.nth(0).fill(user)
+    fields.nth(1).fill(PASSWORD)
+    page.get_by_test_id("stFormSubmitButton").locator("button").click()
+    page.get_by_test_id("stSidebarNav").wait_for()
+
+
+def metric(page, label: str) -> str:
+    """The value of the headline card whose label is ``label``."""
+    name = page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True)
+    card = page.get_by_test_id("stMetric").filter(has=name).first
+    return card.get_by_test_id("stMetricValue").inner_text().strip()
+
+
+def go(page, title: str) -> None:
+    """Follow the sidebar link named ``title``."""
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name=title, exact=True).click()
+
+
+def choose(page, widget, option_name: str) -> None:
+    """Pick ``option_name`` in a select widget, reopening its list until the option shows.
+
+    On a busy machine a click can land while the widget is still being redrawn.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    widget.wait_for()
+    option = page.get_by_role("option", name=option_name)
+    for _ in range(5):
+        widget.get_by_role("combobox").click()
+        try:
+            option.wait_for(timeout=10_000)
+            break
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+    option.click()
