@@ -6,12 +6,14 @@ import streamlit as st
 from sapat import auth, backup, db
 from sapat.display import format_date
 from sapat.downloads import table
-from sapat.i18n import has
+from sapat.i18n import has, translate
 from sapat.queries import uploads as q
 from sapat.web import cursor, entry_guard, lang, t
 
 user = entry_guard(auth.is_admin)
 conn = cursor()
+# Bound once: widget label functions may be called outside this session's script run.
+language = lang()
 
 st.header(t("admin.title"), divider="gray")
 users_tab, audit_tab, backup_tab = st.tabs(
@@ -31,7 +33,7 @@ def show_password(username: str, password: str) -> None:
 def action_label(action: str) -> str:
     """Known actions in the user's language; any other is shown as recorded."""
     key = f"admin.action_{action}"
-    return t(key) if has(key, lang()) else action
+    return translate(key, language) if has(key, language) else action
 
 
 with users_tab:
@@ -63,7 +65,7 @@ with users_tab:
             t("admin.roles"),
             auth.ROLES,
             default=[auth.VIEWER],
-            format_func=lambda r: auth.role_label(r, lang()),
+            format_func=lambda r: auth.role_label(r, language),
             key="admin_new_roles",
         )
         if st.form_submit_button(t("admin.add"), type="primary"):
@@ -86,7 +88,7 @@ with users_tab:
             t("admin.roles"),
             auth.ROLES,
             default=list(account.roles),
-            format_func=lambda r: auth.role_label(r, lang()),
+            format_func=lambda r: auth.role_label(r, language),
             key=f"admin_roles_{chosen}",
         )
         b1, b2, b3 = st.columns(3)

@@ -7,6 +7,7 @@ from pipelines.template import template_bytes
 from sapat import auth, db
 from sapat.display import format_date
 from sapat.downloads import file_stem, table
+from sapat.i18n import translate
 from sapat.queries import uploads as q
 from sapat.upload import check_upload, commit_upload
 from sapat.web import cursor, entry_guard, header, lang, t
@@ -16,7 +17,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 user = entry_guard(auth.can_view_data_page)
 conn = cursor()
-# Downloads are built on click in another thread, where the session is out of reach.
+# Downloads are built on click, and labels may be formatted, outside this session's run.
 language = lang()
 mine = tuple(d for d in DATASETS if auth.can_edit(user.roles, d))
 
@@ -25,7 +26,7 @@ upload_tab, history_tab = st.tabs([t("data.tab_upload"), t("data.tab_history")])
 
 
 def dataset_label(name: str) -> str:
-    return t(f"dataset.{name}")
+    return translate(f"dataset.{name}", language)
 
 
 def plain(text: str) -> str:
@@ -125,7 +126,7 @@ with upload_tab:
         mode = st.radio(
             t("data.mode"),
             ("strict", "valid_rows"),
-            format_func=lambda m: t(f"data.mode_{m}"),
+            format_func=lambda m: translate(f"data.mode_{m}", language),
             horizontal=True,
             key="data_mode",
         )
@@ -171,12 +172,13 @@ with history_tab:
 
         def describe(batch_id: int) -> str:
             row = history.set_index("batch_id").loc[batch_id]
-            return t(
+            return translate(
                 "data.batch_option",
+                language,
                 batch=batch_id,
                 dataset=dataset_label(row["dataset"]),
                 file=row["file_name"],
-                when=format_date(row["uploaded_at"], lang()),
+                when=format_date(row["uploaded_at"], language),
             )
 
         left, right = st.columns(2)

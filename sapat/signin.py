@@ -11,9 +11,8 @@ import streamlit as st
 
 from sapat import auth
 from sapat.auth import User
-from sapat.web import cursor, lang, t
+from sapat.web import ACCOUNT_KEY, USER_KEY, cursor, lang, local_account, t
 
-USER_KEY = "user"  # the signed-in account's name; session state lives on the server only
 OIDC_ROLES = "oidc_roles"  # [sapat.oidc_roles] in secrets.toml: e-mail or *@domain → roles
 
 log = logging.getLogger("sapat")
@@ -55,23 +54,13 @@ def _oidc_user() -> User | None:
 
 
 def current_user() -> User | None:
-    """The signed-in, still active account, read afresh on every interaction.
-
-    Reading the account each run is what makes a deactivation or a role change take
-    effect on the user's next click.
-    """
-    username = st.session_state.get(USER_KEY)
-    if username:
-        user = auth.get_user(cursor(), username)
-        if user is not None and user.active:
-            return user
-        st.session_state.pop(USER_KEY, None)
-        st.session_state["_signed_out"] = "inactive"
-    return _oidc_user()
+    """The signed-in, still active account, read afresh on every interaction."""
+    return local_account() or _oidc_user()
 
 
 def sign_out() -> None:
     st.session_state.pop(USER_KEY, None)
+    st.session_state.pop(ACCOUNT_KEY, None)
     if oidc_providers():
         try:
             if st.user.is_logged_in:
@@ -136,6 +125,5 @@ def sidebar_account(user: User) -> None:
     """Who is signed in, with the sign-out button."""
     roles = ", ".join(auth.role_label(r, lang()) for r in user.roles)
     st.caption(t("auth.signed_in_as", name=user.display_name, roles=roles))
-    if st.button(t("auth.sign_out"), key="sign_out", icon=":material/logout:"):
-        sign_out()
-        st.rerun()
+    # A callback runs before whichever script the rerun executes, page or app.py.
+    st.button(t("auth.sign_out"), key="sign_out", icon=":material/logout:", on_click=sign_out)

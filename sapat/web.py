@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from sapat import db
+from sapat import auth, db
 from sapat.display import Delta, format_date
 from sapat.i18n import DEFAULT_LANGUAGE, LANGUAGES, code_label, has, translate
 
@@ -44,6 +44,22 @@ def query(fn: Callable[..., Any], *args: Any) -> Any:
 
 
 ACCOUNT_KEY = "_account"  # the signed-in User, set by app.py on every run
+USER_KEY = "user"  # the signed-in local account's name; session state stays on the server
+
+
+def local_account() -> auth.User | None:
+    """The signed-in local account if it is still active; else sign the session out."""
+    username = st.session_state.get(USER_KEY)
+    if not username:
+        return None
+    user = auth.get_user(cursor(), username)
+    if user is not None and user.active:
+        st.session_state[ACCOUNT_KEY] = user
+        return user
+    st.session_state.pop(USER_KEY, None)
+    st.session_state.pop(ACCOUNT_KEY, None)
+    st.session_state["_signed_out"] = "inactive"
+    return None
 
 
 def entry_guard(allowed: Callable[[tuple[str, ...]], bool] | None = None) -> Any:
@@ -56,6 +72,10 @@ def entry_guard(allowed: Callable[[tuple[str, ...]], bool] | None = None) -> Any
     Returns the signed-in User.
     """
     account = st.session_state.get(ACCOUNT_KEY)
+    if st.session_state.get(USER_KEY):
+        # Read afresh on every run of a page too, not only of app.py: a deactivation or a
+        # role change takes effect on the user's next click, whichever script runs.
+        account = local_account()
     if not st.session_state.get("_framed") or account is None:
         st.session_state["lang"] = lang()  # keep ?lang= across the detour
         # ... and the page asked for: app.py opens it once the user may see it.
