@@ -41,8 +41,10 @@ def serve(warehouse: Path) -> Iterator[str]:
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)]
     command += ["--server.address", "127.0.0.1", "--server.headless", "true"]
     command += ["--browser.gatherUsageStats", "false"]
+    SHOTS.mkdir(exist_ok=True)
+    log = SHOTS / f"server-{port}.log"  # read it when a browser test fails
     proc = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+        command, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
@@ -54,7 +56,7 @@ def serve(warehouse: Path) -> Iterator[str]:
             time.sleep(0.3)
     else:
         proc.kill()
-        raise RuntimeError("streamlit did not start: " + proc.stdout.read().decode()[-2000:])
+        raise RuntimeError("streamlit did not start: " + log.read_text()[-2000:])
     try:
         yield url
     finally:
@@ -93,8 +95,21 @@ def metric(page, label: str) -> str:
 
 
 def go(page, title: str) -> None:
-    """Follow the sidebar link named ``title``."""
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name=title, exact=True).click()
+    """Follow the sidebar link named ``title``, clicking again if a busy rerun swallowed it."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    link = page.get_by_test_id("stSidebarNav").get_by_role("link", name=title, exact=True)
+    path = (link.get_attribute("href") or "").split("?")[0].rstrip("/").rsplit("/", 1)[-1]
+    for _ in range(5):
+        link.click()
+        try:
+            page.wait_for_url(
+                lambda url: url.split("?")[0].rstrip("/").endswith(path), timeout=15_000
+            )
+            return
+        except PlaywrightTimeout:
+            continue
+    raise AssertionError(f"the link {title!r} did not open its page")
 
 
 def choose(page, widget, option_name: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import sys
@@ -104,3 +105,15 @@ def env_db(monkeypatch: pytest.MonkeyPatch):
 
     yield use
     os.environ.pop("SAPAT_DB", None)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A browser test that fails leaves a screenshot of its page in screenshots/."""
+    outcome = yield
+    page = getattr(item, "funcargs", {}).get("page")
+    if outcome.get_result().failed and page is not None and hasattr(page, "screenshot"):
+        (ROOT / "screenshots").mkdir(exist_ok=True)
+        # The browser may be gone already; the failure itself is reported either way.
+        with contextlib.suppress(Exception):
+            page.screenshot(path=str(ROOT / "screenshots" / f"failed-{item.name}.png"))

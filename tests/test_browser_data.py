@@ -85,13 +85,20 @@ def _upload(page, path: Path) -> None:
     page.get_by_test_id("stFileUploader").locator("input[type=file]").set_input_files(str(path))
 
 
-def test_editor_uploads_fixes_commits_sees_and_undoes(server, browser, demo_db, tmp_path):
+@pytest.fixture
+def page(browser):
+    """A page that leaves a screenshot behind when its test fails."""
+    page = browser.new_page(viewport={"width": 1366, "height": 1000}, accept_downloads=True)
+    page.set_default_timeout(90_000)
+    yield page
+    page.close()
+
+
+def test_editor_uploads_fixes_commits_sees_and_undoes(server, page, demo_db, tmp_path):
     conn = duckdb.connect(str(demo_db))
     year = q.mobility_by_year(conn)["academic_year"].max()
     conn.close()
     outgoing = EN["ui.mobility_outgoing"].format(year=year)
-    page = browser.new_page(viewport={"width": 1366, "height": 1000}, accept_downloads=True)
-    page.set_default_timeout(90_000)
     sign_in(page, f"{server}/?lang=en", "editor")
     page.locator(".js-plotly-plot").first.wait_for()
     before = int(metric(page, outgoing))
@@ -142,11 +149,7 @@ def test_editor_uploads_fixes_commits_sees_and_undoes(server, browser, demo_db, 
     _upload(page, good)
     page.get_by_text(EN["data.no_problems"].format(rows=3)).wait_for()
     assert metric(page, EN["data.rows_new"]) == "3"
-    try:
-        page.get_by_role("button", name=EN["data.commit"], exact=True).click(timeout=30_000)
-    except Exception:
-        page.screenshot(path=str(SHOTS / "data_commit_failed.png"), full_page=True)
-        raise
+    page.get_by_role("button", name=EN["data.commit"], exact=True).click()
     committed = re.compile(r"loaded 3 rows: 3 new")
     page.get_by_text(committed).wait_for()
 
@@ -169,4 +172,17 @@ def test_editor_uploads_fixes_commits_sees_and_undoes(server, browser, demo_db, 
     page.get_by_text(EN["ui.overview_title"]).first.wait_for()
     page.locator(".js-plotly-plot").first.wait_for()
     assert int(metric(page, outgoing)) == before
-    page.close()
+
+
+def test_pages_a_viewer_may_not_see_are_neither_listed_nor_reachable(server, page):
+    sign_in(page, f"{server}/?lang=en", "viewer")
+    nav = page.get_by_test_id("stSidebarNav")
+    assert nav.get_by_role("link", name=EN["ui.nav_rankings"], exact=True).count() == 1
+    assert nav.get_by_role("link", name=EN["ui.nav_data"], exact=True).count() == 0
+    assert nav.get_by_role("link", name=EN["ui.nav_admin"], exact=True).count() == 0
+    for path in ("admin", "data"):
+        sign_in(page, f"{server}/{path}?lang=en", "viewer")  # the URL typed by hand
+        page.get_by_text(EN["ui.overview_title"]).first.wait_for()
+        body = page.inner_text("body")
+        assert EN["admin.title"] not in body and EN["data.title"] not in body
+        assert page.get_by_test_id("stFileUploader").count() == 0

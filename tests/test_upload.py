@@ -21,7 +21,9 @@ EN, KY = catalog("en"), catalog("ky")
 
 
 def _row(i: int, **changes: str) -> list:
-    values = dict(zip(HEADERS, [f"M-{i}", "2025-2026", "student_master", f"P-{i}", "outgoing"]))
+    values = dict(
+        zip(HEADERS, [f"M-{i}", "2025-2026", "student_master", f"P-{i}", "outgoing"], strict=False)
+    )
     values |= {"Scope": "international", "Status": "departed"}
     values |= {"Start date": "01.02.2026", "End date": "30.06.2026"} | changes
     return [values.get(h) for h in HEADERS]
