@@ -72,6 +72,9 @@ def through_the_page(warehouse: Path, path: Path) -> float:
         go(page, en["ui.nav_data"])
         dataset = page.get_by_test_id("stSelectbox").filter(has_text=en["data.dataset"])
         choose(page, dataset, en["dataset.mobility"])
+        # The uploader is rebuilt for the chosen dataset: wait until that rerun has drawn it.
+        template = en["data.template"].format(dataset=en["dataset.mobility"])
+        page.get_by_role("button", name=template).wait_for()
         uploader = page.get_by_test_id("stFileUploader").locator("input[type=file]")
         started = time.perf_counter()
         uploader.set_input_files(str(path))
