@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import shutil
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -117,3 +118,28 @@ def pytest_runtest_makereport(item, call):
         # The browser may be gone already; the failure itself is reported either way.
         with contextlib.suppress(Exception):
             page.screenshot(path=str(ROOT / "screenshots" / f"failed-{item.name}.png"))
+
+
+# Browser tests: each test module gets its own server on its own copy of the demo warehouse
+# (the server process holds the file's lock), and one Chromium.
+@pytest.fixture(scope="module")
+def warehouse(demo_db, tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("browser") / "demo.duckdb"
+    shutil.copy(demo_db, path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def server(warehouse):
+    from tests.browser_kit import serve
+
+    with serve(warehouse) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from tests.browser_kit import chromium
+
+    with chromium() as b:
+        yield b

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -17,7 +16,7 @@ from sapat.queries import agreements as aq
 from sapat.queries import mobility as mq
 from sapat.queries import overview as q
 from sapat.queries import rankings as rq
-from tests.browser_kit import CHROMIUM, SHOTS, choose, chromium, metric, serve, sign_in
+from tests.browser_kit import CHROMIUM, SHOTS, choose, metric, sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -26,26 +25,6 @@ pytestmark = [
         reason="Debian's chromium is installed by `make test`",
     ),
 ]
-
-
-@pytest.fixture(scope="module")
-def warehouse(demo_db, tmp_path_factory) -> Path:
-    """A copy of the demo warehouse: the server process holds its file's lock."""
-    path = tmp_path_factory.mktemp("browser") / "demo.duckdb"
-    shutil.copy(demo_db, path)
-    return path
-
-
-@pytest.fixture(scope="module")
-def server(warehouse):
-    with serve(warehouse) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 def test_overview_in_a_real_browser(server, browser, demo_db):

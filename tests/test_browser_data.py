@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -14,7 +13,7 @@ import pytest
 
 from sapat.i18n import catalog
 from sapat.queries import overview as q
-from tests.browser_kit import CHROMIUM, SHOTS, choose, chromium, go, metric, serve, sign_in
+from tests.browser_kit import CHROMIUM, SHOTS, choose, go, metric, sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -25,25 +24,6 @@ pytestmark = [
 ]
 EN = catalog("en")
 BAD_FILL = "FFC7CE"
-
-
-@pytest.fixture(scope="module")
-def warehouse(demo_db, tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("browser_data") / "demo.duckdb"
-    shutil.copy(demo_db, path)
-    return path
-
-
-@pytest.fixture(scope="module")
-def server(warehouse):
-    with serve(warehouse) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 def _mobility_file(path: Path, headers: list[str], year: str, mistakes: bool) -> Path:
