@@ -67,6 +67,7 @@ with users_tab:
             default=[auth.VIEWER],
             format_func=lambda r: auth.role_label(r, language),
             key="admin_new_roles",
+            placeholder=t("admin.choose_roles"),
         )
         if st.form_submit_button(t("admin.add"), type="primary"):
             password = auth.generate_password()
@@ -90,6 +91,7 @@ with users_tab:
             default=list(account.roles),
             format_func=lambda r: auth.role_label(r, language),
             key=f"admin_roles_{chosen}",
+            placeholder=t("admin.choose_roles"),
         )
         b1, b2, b3 = st.columns(3)
         if b1.button(t("admin.save_roles"), key="admin_save_roles"):
@@ -125,6 +127,7 @@ with audit_tab:
         actions,
         format_func=action_label,
         key="admin_audit_actions",
+        placeholder=t("ui.all"),
     )
     log = q.audit_log(conn, tuple(picked))
     log = log.assign(

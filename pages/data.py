@@ -56,7 +56,7 @@ with upload_tab:
     # A new key after each commit empties the uploader, so a file is not committed twice.
     generation = st.session_state.setdefault("_upload_generation", 0)
     uploaded = st.file_uploader(
-        t("data.upload"), type=["xlsx", "csv"], key=f"data_file_{dataset}_{generation}"
+        t("data.upload"), type=["xlsx", "csv"], key=f"data_file_{generation}"
     )
     if uploaded is not None:
         data = uploaded.getvalue()
