@@ -1,0 +1,43 @@
+"""What a Council deck says, independent of how it is drawn: the content and renderer meet here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+SECTIONS = ("rankings", "mobility", "agreements", "accreditation", "kpis")
+
+
+@dataclass(frozen=True)
+class SlideSpec:
+    """One content slide: a title, the finding in one sentence, one chart, speaker notes.
+
+    ``figure`` is a Plotly figure built by the same chart functions the pages use; the
+    renderer turns it into a picture. ``bullets`` replaces the chart on text slides
+    (risks, summary). ``notes`` holds the numbers behind the chart, for the speaker.
+    """
+
+    section: str
+    title: str
+    headline: str
+    notes: str
+    figure: Any | None = None
+    bullets: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DeckSpec:
+    """A whole deck for one academic year in one language."""
+
+    lang: str
+    academic_year: str
+    university: str
+    title: str  # e.g. "Report to the Academic Council"
+    subtitle: str  # e.g. "Academic year 2025-2026 · Osh State University"
+    date_line: str  # the day it was built, in the locale's format
+    agenda_title: str
+    agenda: tuple[str, ...]  # section titles, in order
+    slides: tuple[SlideSpec, ...]  # content slides, section by section
+    risks: SlideSpec  # risks and alerts (bullets)
+    summary: SlideSpec  # closing summary (bullets)
+    sections: tuple[str, ...] = field(default=SECTIONS)
