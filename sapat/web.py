@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,13 +23,21 @@ def _connection(path: str) -> duckdb.DuckDBPyConnection:
     return db.connect(path)
 
 
+_local = threading.local()
+
+
 def cursor() -> duckdb.DuckDBPyConnection:
-    """This session's own cursor on the process connection."""
+    """This thread's own cursor on the process connection.
+
+    One per thread rather than per session: Streamlit can start a session's next run
+    while the previous one is still inside a query (a double click), and a DuckDB cursor
+    must not be used by two threads at once.
+    """
     path = str(db.resolve_db_path())
-    if st.session_state.get("_cursor_path") != path:
-        st.session_state["_cursor"] = _connection(path).cursor()
-        st.session_state["_cursor_path"] = path
-    return st.session_state["_cursor"]
+    if getattr(_local, "path", None) != path:
+        _local.cursor = _connection(path).cursor()
+        _local.path = path
+    return _local.cursor
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
@@ -203,6 +212,22 @@ STYLE = """
 [data-testid="stMetricLabel"] p {font-size: 0.8rem; word-break: normal; overflow-wrap: normal;}
 [data-testid="stMetricValue"] {font-size: 1.45rem;}
 [data-testid="stMetricValue"] .stMarkdownEllipsis p {white-space: nowrap;}
+/* Printing a page (A4 landscape): no sidebar, no buttons, the whole page rather than the
+   scrolled window, and no chart or card cut in two. */
+@media print {
+  @page {size: A4 landscape; margin: 10mm;}
+  [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header,
+  [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
+  [data-testid="stDownloadButton"], [data-testid="stFileUploader"], .stButton,
+  [data-testid="stBaseButton-tertiary"] {display: none !important;}
+  html, body, #root, .stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"],
+  section.main, .stMain {height: auto !important; overflow: visible !important; position: static !important;}
+  /* A4 landscape less the margins is 1047 CSS pixels; charts redraw to their box. */
+  .block-container {padding: 0 !important; max-width: 1040px !important; margin: 0 !important;}
+  .stPlotlyChart, [data-testid="stMetric"], [data-testid="stTable"], [data-testid="stDataFrame"],
+  [data-testid="stHorizontalBlock"] {break-inside: avoid; page-break-inside: avoid;}
+  .js-plotly-plot, .stPlotlyChart {max-width: 100% !important; overflow: hidden;}
+}
 </style>
 """
 

@@ -100,6 +100,8 @@ def go(page, title: str) -> None:
 
     link = page.get_by_test_id("stSidebarNav").get_by_role("link", name=title, exact=True)
     path = (link.get_attribute("href") or "").split("?")[0].rstrip("/").rsplit("/", 1)[-1]
+    if link.get_attribute("aria-current") == "page":
+        return  # already there: clicking again would only rerun the page
     for _ in range(5):
         link.click()
         try:
