@@ -25,12 +25,14 @@ $(DEV_STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
 install: $(RUN_STAMP)
 install-dev: $(DEV_STAMP)
 
-# Debian's Chromium drives the browser tests and renders chart images; never a downloaded browser.
+# Debian's Chromium drives the browser tests and renders chart images; never a downloaded
+# browser. LibreOffice turns the Council deck into PDF; poppler's pdftoppm renders its pages.
 chromium:
-	@if [ ! -x /usr/bin/chromium ]; then \
+	@if [ ! -x /usr/bin/chromium ] || ! command -v soffice >/dev/null || ! command -v pdftoppm >/dev/null; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	    chromium fonts-dejavu-core fonts-crosextra-carlito libreoffice-impress poppler-utils >/dev/null; \
 	fi
 
 $(DB): | $(RUN_STAMP)

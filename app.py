@@ -61,6 +61,7 @@ dashboards = [
     page("agreements", "ui.nav_agreements", ":material/handshake:"),
     page("accreditation", "ui.nav_accreditation", ":material/verified:"),
     page("kpis", "ui.nav_kpis", ":material/track_changes:"),
+    page("report", "ui.nav_report", ":material/co_present:"),
 ]
 data_page = page("data", "ui.nav_data", ":material/upload_file:")
 admin_page = page("admin", "ui.nav_admin", ":material/admin_panel_settings:")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from benchmarks import pages, ranking_import, upload
+from benchmarks import pages, ranking_import, report, upload
 from benchmarks.mobility_file import write_mobility_xlsx
 from pipelines.demo import build_demo
 from pipelines.ingest import ingest_path
@@ -58,7 +58,7 @@ def bench_demo() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--only", choices=("demo", "rankings", "pages", "ingest", "upload"))
+    parser.add_argument("--only", choices=("demo", "rankings", "pages", "ingest", "upload", "report"))
     args = parser.parse_args()
     if args.only in (None, "demo"):
         bench_demo()
@@ -70,6 +70,8 @@ def main() -> None:
         bench_ingest(args.rows)
     if args.only in (None, "upload"):
         upload.run()
+    if args.only in (None, "report"):
+        report.run()
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ from pipelines.ranking_tables import RankingImport, import_ranking_table
 from pipelines.template import template_bytes
 from sapat import auth, db
 from sapat.i18n import LANGUAGES, code_label, translate
+from sapat.report.spec import SECTIONS
 from schemas.codes import RANKINGS
 from schemas.registry import DATASETS, get_dataset
 
@@ -273,6 +274,52 @@ def cmd_demo(args: argparse.Namespace) -> int:
             summary=summary,
         )
     )
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """The Academic Council deck for a year, in the language of --lang (default ky)."""
+    from sapat.report.build import build_report
+    from sapat.report.content import available_years
+    from sapat.report.pdf import PdfFailed, PdfUnavailable, to_pdf
+
+    lang = args.lang or "ky"
+    conn = _open(args, lang)
+    years = available_years(conn)
+    if args.year not in years:
+        shown = ", ".join(years) or "-"
+        print(translate("deck.no_year", lang, year=args.year, years=shown), file=sys.stderr)
+        return EXIT_REJECTED
+    sections = tuple(s.strip() for s in args.sections.split(",")) if args.sections else SECTIONS
+    started = time.perf_counter()
+    built = build_report(conn, args.year, lang, sections, user=_user())
+    out = args.out or built.file_name
+    with open(out, "wb") as fh:
+        fh.write(built.pptx)
+    seconds = f"{time.perf_counter() - started:.1f}"
+    print(
+        translate(
+            "deck.cli_built",
+            lang,
+            path=out,
+            slides=built.slides,
+            version=built.snapshot.data_version,
+            seconds=seconds,
+        )
+    )
+    if args.pdf:
+        pdf_path = str(out).rsplit(".", 1)[0] + ".pdf"
+        try:
+            pdf = to_pdf(built.pptx)
+        except PdfUnavailable:
+            print(translate("deck.pdf_unavailable", lang), file=sys.stderr)
+            return EXIT_FILE
+        except PdfFailed:
+            print(translate("deck.pdf_failed", lang), file=sys.stderr)
+            return EXIT_FILE
+        with open(pdf_path, "wb") as fh:
+            fh.write(pdf)
+        print(translate("deck.cli_pdf", lang, path=pdf_path))
     return EXIT_OK
 
 
@@ -532,6 +579,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dataset", choices=datasets)
     p.add_argument("--out")
     add("demo", cmd_demo, "build the demo warehouse")
+    p = add("report", cmd_report, "build the Academic Council deck (pptx, optionally pdf)")
+    p.add_argument("--year", required=True, help="academic year, e.g. 2025-2026")
+    p.add_argument("--out", help="where to write the .pptx (default: its own file name)")
+    p.add_argument("--sections", help=f"comma-separated, of {','.join(SECTIONS)} (default: all)")
+    p.add_argument("--pdf", action="store_true", help="also write a PDF (needs LibreOffice)")
     add("batches", cmd_batches, "list uploads")
     p = add("rollback", cmd_rollback, "undo one upload")
     p.add_argument("batch_id", type=int)

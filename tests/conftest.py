@@ -143,3 +143,12 @@ def browser():
 
     with chromium() as b:
         yield b
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh Chromium page (downloads allowed) that leaves a screenshot if its test fails."""
+    page = browser.new_page(viewport={"width": 1366, "height": 1000}, accept_downloads=True)
+    page.set_default_timeout(90_000)  # a busy machine renders slowly
+    yield page
+    page.close()

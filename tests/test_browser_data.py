@@ -65,15 +65,6 @@ def _upload(page, path: Path) -> None:
     page.get_by_test_id("stFileUploader").locator("input[type=file]").set_input_files(str(path))
 
 
-@pytest.fixture
-def page(browser):
-    """A page that leaves a screenshot behind when its test fails."""
-    page = browser.new_page(viewport={"width": 1366, "height": 1000}, accept_downloads=True)
-    page.set_default_timeout(90_000)
-    yield page
-    page.close()
-
-
 def test_editor_uploads_fixes_commits_sees_and_undoes(server, page, demo_db, tmp_path):
     conn = duckdb.connect(str(demo_db))
     year = q.mobility_by_year(conn)["academic_year"].max()

@@ -1,0 +1,133 @@
+"""Numbers, percentages, money and dates as each deck language writes them (babel: ky, ru, en)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
+
+from babel import Locale
+from babel.dates import format_date
+from babel.lists import format_list
+from babel.numbers import NumberPattern, format_currency, format_percent, parse_pattern
+
+__all__ = [
+    "date",
+    "listing",
+    "money",
+    "number",
+    "percent",
+    "plotly_separators",
+    "signed_number",
+    "signed_percent",
+]
+
+DASH = "—"  # a value that is not there
+
+
+def _finite(value: object) -> bool:
+    if value is None or isinstance(value, bool):
+        return False
+    try:
+        return math.isfinite(value)
+    except TypeError:
+        return False
+
+
+def _pattern(decimals: int) -> str:
+    return "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+
+
+def _round(value: float, decimals: int) -> Decimal:
+    """Half away from zero, as people round (babel's own default is half to even)."""
+    step = Decimal(1).scaleb(-max(decimals, 0))
+    return Decimal(str(value)).quantize(step, rounding=ROUND_HALF_UP)
+
+
+@cache
+def _locale(lang: str) -> Locale:
+    return Locale.parse(lang)
+
+
+@cache
+def _number_pattern(decimals: int) -> NumberPattern:
+    return parse_pattern(_pattern(decimals))
+
+
+def number(value: object, lang: str, decimals: int = 0) -> str:
+    """``value`` with the locale's grouping and decimal signs: 34 560,5 (ky, ru), 34,560.5 (en)."""
+    if not _finite(value):
+        return DASH
+    # format_decimal() with the pattern and locale parsed once: a deck formats thousands.
+    return _number_pattern(decimals).apply(_round(float(value), decimals), _locale(lang))
+
+
+def percent(fraction: object, lang: str, decimals: int = 0) -> str:
+    """A share (0.31) as the locale writes a percentage: 31% (ky, en), 31 % (ru)."""
+    if not _finite(fraction):
+        return DASH
+    pattern = _locale(lang).percent_formats[None].pattern
+    if decimals > 0:
+        pattern = pattern.replace("#,##0", _pattern(decimals), 1)
+    value = _round(float(fraction) * 100, decimals) / 100
+    return format_percent(value, pattern, locale=lang)
+
+
+def _signs(lang: str) -> tuple[str, str]:
+    symbols = _locale(lang).number_symbols["latn"]
+    return symbols["plusSign"], symbols["minusSign"]
+
+
+def signed_percent(fraction: object, lang: str, decimals: int = 0) -> str:
+    """A change as a signed percentage: +31% (en, ky), +31 % (ru), -4%; 0% has no sign."""
+    if not _finite(fraction):
+        return DASH
+    text = percent(abs(float(fraction)), lang, decimals)
+    if _round(abs(float(fraction)) * 100, decimals) == 0:
+        return text
+    plus, minus = _signs(lang)
+    return (plus if fraction > 0 else minus) + text
+
+
+def signed_number(value: object, lang: str, decimals: int = 0) -> str:
+    """A change as a signed number: +3,2 (ky, ru), +3.2 (en); 0 has no sign."""
+    if not _finite(value):
+        return DASH
+    text = number(abs(float(value)), lang, decimals)
+    if _round(abs(float(value)), decimals) == 0:
+        return text
+    plus, minus = _signs(lang)
+    return (plus if value > 0 else minus) + text
+
+
+def money(value: object, currency: str, lang: str) -> str:
+    """A whole amount of money with the locale's currency sign and its place: $1,185,000."""
+    if not _finite(value):
+        return DASH
+    pattern = _locale(lang).currency_formats["standard"].pattern.split(";")[0]
+    pattern = pattern.replace("#,##0.00", "#,##0")
+    return format_currency(
+        _round(float(value), 0), currency, pattern, locale=lang, currency_digits=False
+    )
+
+
+def date(day: dt.date | dt.datetime | None, lang: str) -> str:
+    """A day in the locale's long form: 4 мая 2026 г. (ru), May 4, 2026 (en), 2026-ж., 4-май (ky)."""
+    if day is None or day != day:  # None, NaN or NaT
+        return DASH
+    if isinstance(day, dt.datetime):  # pandas Timestamps too
+        day = day.date()
+    return format_date(day, "long", locale=lang)
+
+
+def listing(items: list[str], lang: str) -> str:
+    """Items joined as the language lists them: a, b and c (en), a, b и c, a, b жана c."""
+    items = [str(i) for i in items if str(i)]
+    return format_list(items, locale=lang) if items else ""
+
+
+def plotly_separators(lang: str) -> str:
+    """Plotly's ``layout.separators`` for the locale: decimal sign, then group sign (",\xa0")."""
+    symbols = _locale(lang).number_symbols["latn"]
+    return symbols["decimal"] + symbols["group"]

@@ -1,0 +1,89 @@
+"""Dashboard pages print cleanly to A4 landscape from Chromium: no sidebar, nothing cut off."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from sapat.i18n import catalog
+from tests.browser_kit import CHROMIUM, SHOTS, go, sign_in
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists() and not os.environ.get("CI"),
+        reason="Debian's chromium is installed by `make test`",
+    ),
+]
+EN = catalog("en")
+A4_PRINTABLE_PX = (297 - 2 * 10) / 25.4 * 96  # A4 landscape less 10 mm margins, CSS pixels
+PAGES = [
+    ("ui.nav_overview", "ui.overview_title"),
+    ("ui.nav_mobility", "ui.mobility_title"),
+    ("ui.nav_accreditation", "ui.accreditation_title"),
+    ("ui.nav_kpis", "ui.kpis_title"),
+]
+
+
+def _pdf_text(pdf: bytes, tmp_path: Path) -> tuple[int, str]:
+    path = tmp_path / "page.pdf"
+    path.write_bytes(pdf)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    pages = int(
+        next(line for line in info.stdout.splitlines() if line.startswith("Pages:")).split()[1]
+    )
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return pages, text
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext") and not os.environ.get("CI"), reason="poppler")
+def test_dashboard_pages_print_to_a4_landscape(server, browser, tmp_path):
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    page.set_default_timeout(90_000)
+    sign_in(page, f"{server}/?lang=en", "viewer")
+    for nav, title in PAGES:
+        go(page, EN[nav])
+        page.get_by_text(EN[title]).first.wait_for()
+        page.wait_for_timeout(2500)  # the charts finish drawing
+        page.emulate_media(media="print")
+        page.wait_for_timeout(1000)  # charts redraw to the printed width
+        assert not page.get_by_test_id("stSidebar").is_visible()
+        # Every chart fits the printed page's width.
+        widths = page.locator(".js-plotly-plot").evaluate_all(
+            "els => els.map(e => e.getBoundingClientRect().width)"
+        )
+        assert max(widths, default=0) <= A4_PRINTABLE_PX, (nav, widths)
+        pdf = page.pdf(format="A4", landscape=True, print_background=True)
+        pages, text = _pdf_text(pdf, tmp_path)
+        assert pages >= 1
+        assert EN[title] in text
+        assert EN["auth.sign_out"] not in text  # the sidebar is not printed
+        assert EN["ui.download_csv"] not in text  # neither are the buttons
+        png = tmp_path / "page"
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "50",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                str(tmp_path / "page.pdf"),
+                str(png),
+            ],
+            check=True,
+        )
+        SHOTS.mkdir(exist_ok=True)
+        shutil.copy(next(tmp_path.glob("page*.png")), SHOTS / f"print_{nav.split('_')[-1]}.png")
+        for old in tmp_path.glob("page*.png"):
+            old.unlink()
+        page.emulate_media(media="screen")
+    page.close()

@@ -1,0 +1,359 @@
+"""The Council deck's content: real numbers in the locale's format, every text translated."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import string
+
+import duckdb
+import pytest
+
+from sapat.i18n import LANGUAGES, catalog, translate
+from sapat.queries import accreditation as acq
+from sapat.queries import agreements as agq
+from sapat.queries import kpis as kq
+from sapat.queries import overview as oq
+from sapat.report import content
+from sapat.report import formats as fmt
+from sapat.report.content import available_years, build_deck, kpi_year
+from sapat.report.spec import SECTIONS, DeckSpec
+
+TODAY = dt.date(2026, 11, 21)  # the demo data's own "today"
+YEAR = "2025-2026"  # the demo's latest academic year
+NBSP = "\xa0"
+# A catalog key left in a text: a known prefix, a dot, a code.
+RAW_KEY = re.compile(
+    r"\b(?:report|ui|code|alert|kpis|mobility|accreditation|agreements|indicator|"
+    r"ranking_short|col|deck)\.[a-z_]"
+)
+
+
+# --- formats ---------------------------------------------------------------------------------
+
+
+def test_numbers_use_each_locales_separators():
+    assert fmt.number(34560.45, "en", 1) == "34,560.5"
+    assert fmt.number(34560.45, "ru", 1) == f"34{NBSP}560,5"
+    assert fmt.number(34560.45, "ky", 1) == f"34{NBSP}560,5"
+    assert fmt.number(291, "en") == "291"
+    assert fmt.number(2.5, "en") == "3"  # half away from zero, as people round
+    assert fmt.number(None, "ru") == fmt.number(float("nan"), "ru") == "—"
+
+
+def test_percentages_and_signed_changes():
+    assert fmt.percent(0.31, "en") == "31%"
+    assert fmt.percent(0.31, "ky") == "31%"
+    assert fmt.percent(0.31, "ru") == f"31{NBSP}%"
+    assert fmt.percent(0.3125, "ru", 1) == f"31,3{NBSP}%"
+    assert fmt.signed_percent(0.3125, "en") == "+31%"
+    assert fmt.signed_percent(0.3125, "ru") == f"+31{NBSP}%"
+    assert fmt.signed_percent(0.3125, "ky") == "+31%"
+    assert fmt.signed_percent(-0.044, "en") == "-4%"
+    assert fmt.signed_percent(0.001, "en") == "0%"  # rounds to nothing: no sign
+    assert fmt.signed_number(3.25, "ru", 1) == "+3,3"
+    assert fmt.signed_number(-0.5, "en", 1) == "-0.5"
+
+
+def test_dates_and_money_in_each_locale():
+    day = dt.date(2026, 5, 4)
+    assert fmt.date(day, "en") == "May 4, 2026"
+    assert fmt.date(day, "ru").startswith("4 мая 2026")
+    assert "2026" in fmt.date(day, "ky") and "май" in fmt.date(day, "ky")
+    assert fmt.date(dt.datetime(2026, 5, 4, 13, 0), "en") == "May 4, 2026"
+    assert fmt.date(None, "en") == "—"
+    assert fmt.money(1185000, "USD", "en") == "$1,185,000"
+    assert fmt.money(1185000, "USD", "ru") == f"1{NBSP}185{NBSP}000{NBSP}$"
+    assert fmt.listing(["a", "b", "c"], "ky") == "a, b жана c"
+    assert fmt.plotly_separators("en") == ".,"
+    assert fmt.plotly_separators("ru") == fmt.plotly_separators("ky") == f",{NBSP}"
+
+
+# --- the demo deck ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo(demo_db):
+    connection = duckdb.connect(str(demo_db))
+    yield connection
+    connection.close()
+
+
+@pytest.fixture(scope="module")
+def decks(demo) -> dict[str, DeckSpec]:
+    return {lang: build_deck(demo, YEAR, lang, today=TODAY) for lang in LANGUAGES}
+
+
+def _figure_texts(fig) -> list[str]:
+    """Every text a figure shows as words: titles, axis and legend titles, annotations,
+    trace names, colour bar titles."""
+    layout = fig.to_plotly_json().get("layout", {})
+    texts = []
+
+    def title(node) -> None:
+        if isinstance(node, dict):
+            t = node.get("title")
+            text = t.get("text") if isinstance(t, dict) else t
+            if isinstance(text, str):
+                texts.append(text)
+
+    title(layout)
+    for key, value in layout.items():
+        if re.match(r"^(x|y)axis\d*$|^legend\d*$|^coloraxis\d*$", key) and isinstance(value, dict):
+            title(value)
+            title(value.get("colorbar"))
+    texts += [a.get("text", "") for a in layout.get("annotations", ())]
+    for trace in fig.data:
+        if isinstance(trace.name, str):
+            texts.append(trace.name)
+        colorbar = getattr(trace, "colorbar", None)
+        if colorbar is not None and colorbar.title.text:
+            texts.append(colorbar.title.text)
+        group = getattr(trace, "legendgrouptitle", None)
+        if group is not None and group.text:
+            texts.append(group.text)
+    return texts
+
+
+def _deck_texts(deck: DeckSpec, figures: bool = True) -> list[str]:
+    texts = [deck.title, deck.subtitle, deck.date_line, deck.agenda_title, *deck.agenda]
+    for slide in (*deck.slides, deck.risks, deck.summary):
+        texts += [slide.title, slide.headline, slide.notes, *slide.bullets]
+        if figures and slide.figure is not None:
+            texts += _figure_texts(slide.figure)
+    return texts
+
+
+def _has_data(trace) -> bool:
+    for attribute in ("x", "y", "z", "values", "locations"):
+        values = getattr(trace, attribute, None)
+        if values is not None and any(v is not None and v == v for v in _flat(values)):
+            return True
+    return False
+
+
+def _flat(values):
+    for v in values:
+        if isinstance(v, list | tuple):
+            yield from _flat(v)
+        else:
+            yield v
+
+
+def _headline(deck: DeckSpec, section: str, index: int = 0) -> str:
+    return [s for s in deck.slides if s.section == section][index].headline
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_full_deck_has_every_section_with_charts_and_text(decks, lang):
+    deck = decks[lang]
+    assert deck.sections == SECTIONS
+    assert len(deck.slides) >= 14
+    assert [s.section for s in deck.slides] == sorted(
+        (s.section for s in deck.slides), key=SECTIONS.index
+    )
+    for section in SECTIONS:
+        assert 2 <= sum(s.section == section for s in deck.slides) <= 4, section
+    for slide in deck.slides:
+        assert slide.title.strip() and slide.headline.strip(), slide
+        assert len(slide.notes.splitlines()) >= 2, slide.title
+        assert slide.figure is not None and any(_has_data(t) for t in slide.figure.data), (
+            slide.title
+        )
+        assert slide.headline[0].isupper() or slide.headline[0].isdigit(), slide.headline
+        assert slide.headline.endswith("."), slide.headline
+        assert slide.figure.layout.separators == fmt.plotly_separators(lang)
+    assert deck.agenda == (
+        *(translate(f"report.section.{s}", lang) for s in SECTIONS),
+        translate("report.risks.title", lang),
+        translate("report.summary.title", lang),
+    )
+    assert deck.risks.bullets and deck.risks.headline and deck.risks.notes
+    assert 3 <= len(deck.summary.bullets) <= 5
+    assert YEAR in deck.subtitle and deck.university in deck.subtitle
+    assert fmt.date(TODAY, lang) in deck.date_line
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_catalog_key_or_placeholder_is_left_in_the_deck(decks, lang):
+    for text in _deck_texts(decks[lang]):
+        assert "{" not in text and "}" not in text, text
+        assert not RAW_KEY.search(text), text
+
+
+@pytest.mark.parametrize("lang", ["ky", "ru"])
+def test_a_kyrgyz_or_russian_deck_holds_no_english_sentence(decks, lang):
+    """No catalog text (deck, alerts, labels) reaches the deck in English."""
+    text = "\n".join(_deck_texts(decks[lang]))
+    en, other = catalog("en"), catalog(lang)
+    checked = 0
+    for key, english in en.items():
+        if other[key] == english:
+            continue  # a name, the same in every language (Erasmus+, QS Asia)
+        for literal, *_ in string.Formatter().parse(english):
+            fragment = literal.strip(" :;,.()—-")
+            if len(fragment.split()) >= 3 and re.search("[A-Za-z]{3}", fragment):
+                checked += 1
+                assert fragment not in text, (key, fragment)
+    assert checked > 100
+
+
+def test_university_name_is_the_warehouses_in_each_language(decks, demo):
+    home = oq.home_institution(demo)
+    assert decks["en"].university == home == "Osh State University"
+    assert decks["ru"].university == "Ошский государственный университет"
+    assert decks["ky"].university == "Ош мамлекеттик университети"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_mobility_headline_states_the_warehouse_counts(decks, demo, lang):
+    counts = oq.mobility_by_year(demo).set_index(["academic_year", "direction"])["participants"]
+    headline = _headline(decks[lang], "mobility")
+    for direction in ("outgoing", "incoming"):
+        now, before = int(counts[(YEAR, direction)]), int(counts[("2024-2025", direction)])
+        assert fmt.number(now, lang) in headline
+        assert fmt.number(before, lang) in headline
+        assert fmt.signed_percent((now - before) / before, lang) in headline
+    if lang == "en":
+        assert headline.startswith("Outgoing mobility rose from 273 to 291 (+7%)")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_other_headlines_state_the_warehouse_numbers(decks, demo, lang):
+    deck = decks[lang]
+    n = lambda v: fmt.number(v, lang)  # noqa: E731
+    qs = oq.latest_rankings(demo).set_index("ranking").loc["qs_asia"]
+    lead = _headline(deck, "rankings")
+    assert qs["rank_display"] in lead and qs["prev_display"] in lead and str(qs["year"]) in lead
+
+    agreements = agq.summary(demo, TODAY)
+    first = _headline(deck, "agreements")
+    assert n(agreements["active"]) in first and n(agreements["total"]) in first
+    expiring = [s for s in deck.slides if s.section == "agreements"][-1].headline
+    assert n(agreements["expiring"]) in expiring
+
+    acc = acq.summary(demo, TODAY)
+    coverage = _headline(deck, "accreditation")
+    assert n(acc["accredited"]) in coverage and n(acc["programs"]) in coverage
+    assert fmt.percent(acc["accredited"] / acc["programs"], lang) in coverage
+    watch = _headline(deck, "accreditation", 1)
+    assert n(acc["expired"]) in watch and n(acc["within_90"]) in watch
+
+    year = kpi_year(demo, YEAR)
+    counts = kq.status_counts(demo, year)
+    status = _headline(deck, "kpis")
+    assert str(year) in status
+    for key in ("on_track", "at_risk", "off_track"):
+        assert n(counts[key]) in status
+
+
+@pytest.mark.parametrize("today", [TODAY, dt.date(2024, 3, 1), dt.date(2030, 1, 1)])
+def test_counts_taken_from_fetched_lists_equal_the_pages_summaries(demo, today):
+    """The deck counts from lists it has fetched anyway; they must stay the pages' counts."""
+    ctx = content._Context.make(demo, YEAR, "en", today)
+    for mine, theirs in (
+        (content._accreditation_summary(ctx), acq.summary(demo, today)),
+        (content._agreement_summary(ctx), agq.summary(demo, today)),
+    ):
+        assert mine == {key: theirs[key] for key in mine}
+
+
+def test_kpi_year_of_an_academic_year_is_its_second_calendar_year(demo):
+    assert kpi_year(demo, YEAR) == 2026
+    assert kpi_year(demo, "2021-2022") == 2022
+    assert kpi_year(demo, "1990-1991") is None
+
+
+def test_available_years_are_the_warehouses_newest_first(demo):
+    years = available_years(demo)
+    assert years[0] == YEAR
+    assert years == sorted(years, reverse=True)
+    assert set(oq.mobility_by_year(demo)["academic_year"]) <= set(years)
+
+
+def test_risks_list_expiries_off_track_kpis_and_dormant_agreements(decks, demo):
+    bullets = decks["en"].risks.bullets
+    acc, agr = acq.summary(demo, TODAY), agq.summary(demo, TODAY)
+    off = kq.off_track(demo, kpi_year(demo, YEAR))
+    expected = {
+        "expired": acc["expired"],
+        "expiring_90": acc["within_90"],
+        "kpis_off_track": len(off),
+        "dormant_agreements": agr["dormant"],
+        "overdue_actions": acc["overdue_actions"],
+    }
+    for alert, count in expected.items():
+        text = translate(f"alert.{alert}", "en", count=count)
+        assert any(b.startswith(text) for b in bullets), text
+    assert any(off.iloc[0]["name_en"] in b for b in bullets)
+    assert any("mobility regulation" in b for b in bullets)
+
+
+def test_sections_subset_gives_only_those_sections(demo):
+    deck = build_deck(demo, YEAR, "ru", ("kpis", "mobility"), today=TODAY)
+    assert deck.sections == ("mobility", "kpis")
+    assert {s.section for s in deck.slides} == {"mobility", "kpis"}
+    assert deck.agenda[:2] == (
+        translate("report.section.mobility", "ru"),
+        translate("report.section.kpis", "ru"),
+    )
+    expired = translate("alert.expired", "ru", count=1).split(":")[0]
+    assert not any(expired in b for b in deck.risks.bullets)
+    assert 3 <= len(deck.summary.bullets) <= 5
+    with pytest.raises(ValueError):
+        build_deck(demo, YEAR, "en", ("mobility", "weather"), today=TODAY)
+    with pytest.raises(ValueError):
+        build_deck(demo, YEAR, "en", (), today=TODAY)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_year_without_mobility_says_so(demo, lang):
+    deck = build_deck(demo, "2019-2020", lang, today=TODAY)
+    mobility = [s for s in deck.slides if s.section == "mobility"]
+    assert len(mobility) == 1
+    assert mobility[0].headline == translate("report.empty.mobility", lang, year="2019-2020") + "."
+    assert mobility[0].figure is not None
+    # The first year with mobility has nothing to compare with, and says that too.
+    first = build_deck(demo, "2020-2021", lang, ("mobility",), today=TODAY)
+    counts = oq.mobility_by_year(demo).set_index(["academic_year", "direction"])["participants"]
+    incoming = translate(
+        "report.change.none",
+        lang,
+        subject=translate("report.subject.incoming", lang),
+        now=fmt.number(counts[("2020-2021", "incoming")], lang),
+        previous="2019-2020",
+    )
+    assert incoming in first.slides[0].headline
+
+
+def test_change_wording_handles_up_down_flat_and_missing(conn):
+    ctx = content._Context.make(conn, YEAR, "en", TODAY)
+    assert content._change(ctx, "x", 147, 112) == "x rose from 112 to 147 (+31%)"
+    assert content._change(ctx, "x", 100, 125) == "x fell from 125 to 100 (-20%)"
+    assert content._change(ctx, "x", 54, 54) == "x held at 54, as in 2024-2025"
+    assert content._change(ctx, "x", 8, 0) == "x rose from 0 to 8 (+8)"
+    assert "no figures for 2024-2025" in content._change(ctx, "x", 8, None)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_an_empty_warehouse_builds_a_deck_that_says_there_is_no_data(conn, lang):
+    assert available_years(conn) == []
+    deck = build_deck(conn, YEAR, lang, today=TODAY)
+    assert deck.university == translate("report.university_unknown", lang)
+    assert len(deck.slides) == len(SECTIONS)
+    for slide, section in zip(deck.slides, SECTIONS, strict=True):
+        assert slide.headline == translate(f"report.empty.{section}", lang, year=YEAR) + "."
+        assert slide.figure is not None
+    assert deck.risks.headline.startswith(
+        translate("report.risks.none", lang, date=fmt.date(TODAY, lang))[:10]
+    )
+    assert 3 <= len(deck.summary.bullets) <= 5
+    for text in _deck_texts(deck):
+        assert "{" not in text and not RAW_KEY.search(text), text
+
+
+def test_bad_arguments_are_refused(conn):
+    with pytest.raises(ValueError):
+        build_deck(conn, "2025/26", "en", today=TODAY)
+    with pytest.raises(ValueError):
+        build_deck(conn, YEAR, "de", today=TODAY)
