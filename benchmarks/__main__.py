@@ -58,7 +58,9 @@ def bench_demo() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--only", choices=("demo", "rankings", "pages", "ingest", "upload", "report"))
+    parser.add_argument(
+        "--only", choices=("demo", "rankings", "pages", "ingest", "upload", "report")
+    )
     args = parser.parse_args()
     if args.only in (None, "demo"):
         bench_demo()
