@@ -138,7 +138,7 @@ def test_expiry_timeline_colours_by_urgency_soonest_on_top():
     assert list(quarter.x) == [45]
     assert list(later.x) == [100]
     assert [t.marker.color for t in fig.data] == [c for _, _, c in ch.URGENCY]
-    assert month.text[0] == "2026-11-21"
+    assert month.text[0] == "21.11.2026"  # the Kyrgyz date format
     order = list(fig.layout.yaxis.categoryarray)
     assert order[-1].endswith("AGR-4")  # 0 days left: top of the chart
     assert order[0].endswith("AGR-0")  # 100 days left: bottom

@@ -259,9 +259,9 @@ def validity_gantt(
             else:
                 color, name = NORMAL_COLORS[kind], translate("accreditation.valid", lang)
             until = [
-                v.strftime("%Y-%m-%d") if pd.notna(v) else open_word for v in part["valid_until"]
+                format_date(v, lang) if pd.notna(v) else open_word for v in part["valid_until"]
             ]
-            since = [v.strftime("%Y-%m-%d") if pd.notna(v) else "…" for v in part["valid_from"]]
+            since = [format_date(v, lang) if pd.notna(v) else "…" for v in part["valid_from"]]
             fig.add_bar(
                 y=part["_label"],
                 x=((end[mask] - start[mask]).dt.total_seconds() * 1000).tolist(),

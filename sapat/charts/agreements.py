@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 from sapat.charts.common import LEGEND_ABOVE_RIGHT, short
 from sapat.charts.common import empty as _empty
 from sapat.charts.common import title as _title
+from sapat.display import format_date
 from sapat.i18n import code_label, column_label, translate
 
 STATUS_COLORS = {
@@ -247,7 +248,7 @@ def expiry_timeline(frame: pd.DataFrame, lang: str) -> go.Figure:
         if part.empty:
             continue
         until = (
-            pd.to_datetime(part["valid_until"]).dt.strftime("%Y-%m-%d")
+            pd.to_datetime(part["valid_until"]).map(lambda v: format_date(v, lang))
             if "valid_until" in part.columns
             else pd.Series("", index=part.index)
         )

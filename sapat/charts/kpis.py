@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 from sapat.charts.common import title as _title
 from sapat.i18n import code_label, has, translate
 from sapat.queries.kpis import STATUSES
+from sapat.report import formats
 
 # One colour per status, shared by the charts and the page (badges, table cells).
 STATUS_COLORS: dict[str, str] = {
@@ -59,24 +60,25 @@ def direction_label(direction: object, lang: str) -> str:
 
 
 def format_value(value: object, unit: str | None, lang: str) -> str:
-    """A KPI value as text with its unit: '81.0%', '34,560', '3.95', '42,300,000 som'.
+    """A KPI value as text with its unit, in the language's number format.
 
+    '81.0%', '34,560', '3.95', '42,300,000 som' in English; '34 560', '81,0 %' in Russian.
     Percent values are 0–100 in the warehouse. A missing value is '—'.
     """
     if not _finite(value):
         return "—"
     number = float(value)
     if unit == "percent":
-        return f"{number:.1f}%"
+        return formats.percent(number / 100, lang, decimals=1)
     if unit in ("count", "rank"):
-        return f"{number:,.0f}"
+        return formats.number(number, lang)
     if unit in ("ratio", "score"):
-        return f"{number:,.2f}"
+        return formats.number(number, lang, decimals=2)
     if unit == "som":
-        return translate("kpis.amount_som", lang, amount=f"{number:,.0f}")
+        return translate("kpis.amount_som", lang, amount=formats.number(number, lang))
     if unit == "usd":
-        return f"${number:,.0f}"
-    return f"{number:,.4g}"
+        return formats.money(number, "USD", lang)
+    return formats.number(number, lang, decimals=2)
 
 
 def kpi_history(
