@@ -308,13 +308,14 @@ def validity_gantt(
         y1=1,
         line={"color": "#102A43", "width": 1.5, "dash": "dash"},
     )
-    # Its label inside the plot, by the line's top: above the plot are the date ticks.
+    # Its label inside the plot, by the line's top: above the plot are the date ticks. Left
+    # of the line, because today sits near the right end of the axis.
     fig.add_annotation(
         x=now.isoformat(),
         y=1,
         xref="x",
         yref="paper",
-        xanchor="left",
+        xanchor="right",
         yanchor="top",
         text=translate("accreditation.today", lang, date=format_date(today, lang)),
         showarrow=False,

@@ -58,11 +58,12 @@ ALERT_SECTIONS = {
     "agreements_expiring": "agreements",
 }
 _ACADEMIC_YEAR = re.compile(r"^(\d{4})-(\d{4})$")
+# A slide shows about a dozen rows of the agreement-use heatmap legibly.
+HEATMAP_ROWS = 12
 
 
 # ---------------------------------------------------------------------------------------------
 # Public API
-
 
 def available_years(conn: duckdb.DuckDBPyConnection) -> list[str]:
     """Academic years the warehouse holds data for, newest first.
@@ -944,7 +945,7 @@ def _agreements_use(ctx: _Context) -> SlideSpec | None:
         ctx.t("report.agreements.use_title"),
         headline,
         notes,
-        agr_charts.utilisation_heatmap(use, ctx.lang),
+        agr_charts.utilisation_heatmap(use, ctx.lang, top=HEATMAP_ROWS),
     )
 
 
