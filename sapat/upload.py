@@ -13,7 +13,6 @@ from pipelines.ingest import IngestReport, ingest_bytes
 from pipelines.marked import marked_workbook
 from pipelines.preview import Preview, preview_changes
 from pipelines.problems import FileRejected
-from pipelines.safety import check_file
 
 log = logging.getLogger("sapat")
 PROBLEM_COLUMNS = ["sheet", "row", "column", "value", "problem"]
@@ -59,12 +58,12 @@ def check_upload(
 ) -> Checked:
     """Run the file through every check and a preview, writing nothing.
 
-    The safety checks run here, on the server, on the bytes received: the uploader's
-    list of file types is a convenience for the user, not a control.
+    The safety checks run on the server, on the bytes received (ingest_bytes reads the
+    file through pipelines.readers.read_table, which checks it first): the uploader's list
+    of file types is a convenience for the user, not a control.
     """
     checked = Checked(dataset, file_name, hashlib.sha256(data).hexdigest())
     try:
-        check_file(file_name, data)
         report = ingest_bytes(conn, dataset, file_name, data, lang=lang, check_only=True)
     except FileRejected as exc:
         checked.error = exc.message(lang)
