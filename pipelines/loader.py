@@ -128,14 +128,11 @@ def load(
             conn.execute("INSERT INTO rejected_rows SELECT * FROM _rejected_in")
             conn.unregister("_rejected_in")
         action = "upload" if status == "committed" else "upload_rejected"
-        conn.execute(
-            'INSERT INTO audit_log ("at", "user", action, detail) VALUES (?, ?, ?, ?)',
-            [
-                datetime.now(),
-                info.uploaded_by,
-                action,
-                f"{info.dataset} batch {batch_id} {info.file_name}: {rows_loaded}/{rows_in} rows",
-            ],
+        db.audit(
+            conn,
+            info.uploaded_by,
+            action,
+            f"{info.dataset} batch {batch_id} {info.file_name}: {rows_loaded}/{rows_in} rows",
         )
         if changed or new:
             db.bump_data_version(conn)
@@ -232,14 +229,11 @@ def rollback(conn: duckdb.DuckDBPyConnection, batch_id: int, user: str) -> dict[
             "UPDATE upload_batches SET status = 'rolled_back', rolled_back_at = ? WHERE batch_id = ?",
             [datetime.now(), batch_id],
         )
-        conn.execute(
-            'INSERT INTO audit_log ("at", "user", action, detail) VALUES (?, ?, ?, ?)',
-            [
-                datetime.now(),
-                user,
-                "rollback",
-                f"{dataset_name} batch {batch_id}: {removed - restored} removed, {restored} restored",
-            ],
+        db.audit(
+            conn,
+            user,
+            "rollback",
+            f"{dataset_name} batch {batch_id}: {removed - restored} removed, {restored} restored",
         )
         db.bump_data_version(conn)
     return {"removed": removed - restored, "restored": restored}

@@ -6,7 +6,6 @@ import difflib
 import hashlib
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
 
 import duckdb
 import numpy as np
@@ -364,10 +363,7 @@ def add_aliases(conn: duckdb.DuckDBPyConnection, spellings: dict[str, str], user
                 "WHERE name = $2",
                 [published, name],
             )
-            conn.execute(
-                'INSERT INTO audit_log ("at", "user", action, detail) VALUES (?, ?, ?, ?)',
-                [datetime.now(), user, "alias_added", f"{published} → {name}"],
-            )
+            db.audit(conn, user, "alias_added", f"{published} → {name}")
 
 
 # --- the rows -------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import duckdb
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from sapat import db
 from sapat.db import transaction
 from sapat.i18n import translate
 from schemas.registry import DATASETS
@@ -136,10 +137,7 @@ def generate_password() -> str:
 
 # --- storage --------------------------------------------------------------------------------
 def _audit(conn: duckdb.DuckDBPyConnection, at: datetime, user: str, action: str, detail: str):
-    conn.execute(
-        'INSERT INTO audit_log ("at", "user", action, detail) VALUES (?, ?, ?, ?)',
-        [at, user, action, detail],
-    )
+    db.audit(conn, user, action, detail, at=at)
 
 
 def _row_to_user(row: tuple) -> User:

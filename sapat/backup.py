@@ -104,10 +104,7 @@ def backup(
         finally:
             part.unlink(missing_ok=True)
         with db.transaction(cur):
-            cur.execute(
-                'INSERT INTO audit_log ("at", "user", action, detail) VALUES (?, ?, ?, ?)',
-                [datetime.now(), user, "backup", target.name],
-            )
+            db.audit(cur, user, "backup", target.name)
     finally:
         cur.close()
     return Backup(target, target.stat().st_size, version, now)

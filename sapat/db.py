@@ -6,6 +6,7 @@ import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -108,6 +109,20 @@ def bump_data_version(conn: duckdb.DuckDBPyConnection) -> None:
 def is_demo(conn: duckdb.DuckDBPyConnection) -> bool:
     row = conn.execute("SELECT value FROM app_meta WHERE key = 'demo'").fetchone()
     return bool(row) and row[0] == "true"
+
+
+def audit(
+    conn: duckdb.DuckDBPyConnection,
+    user: str,
+    action: str,
+    detail: str,
+    at: datetime | None = None,
+) -> None:
+    """One audit_log row; call it inside the transaction whose change it records."""
+    conn.execute(
+        'INSERT INTO audit_log ("at", "user", action, detail) VALUES (?, ?, ?, ?)',
+        [at or datetime.now(), user, action, detail],
+    )
 
 
 def set_meta(conn: duckdb.DuckDBPyConnection, key: str, value: str) -> None:

@@ -65,6 +65,7 @@ HEATMAP_ROWS = 12
 # ---------------------------------------------------------------------------------------------
 # Public API
 
+
 def available_years(conn: duckdb.DuckDBPyConnection) -> list[str]:
     """Academic years the warehouse holds data for, newest first.
 

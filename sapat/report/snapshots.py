@@ -62,10 +62,7 @@ def save(
                 deck,
             ],
         )
-        conn.execute(
-            'INSERT INTO audit_log ("at", "user", action, detail) VALUES (?, ?, ?, ?)',
-            [datetime.now(), user, "report", f"{file_name} (data version {version})"],
-        )
+        db.audit(conn, user, "report", f"{file_name} (data version {version})")
     return Snapshot(report_id, file_name, version, sha)
 
 
