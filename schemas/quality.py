@@ -34,7 +34,9 @@ class ExamResults(pa.DataFrameModel):
     semester: Series[pd.Int64Dtype] = field("int", required=True, ge=1, le=3)
     faculty: Series[str] = field("text")
     program_code: Series[str] = field("text", required=True, aliases=("programme", "program"))
-    course_year: Series[pd.Int64Dtype] = field("int", required=True, ge=1, le=7, aliases=("course",))
+    course_year: Series[pd.Int64Dtype] = field(
+        "int", required=True, ge=1, le=7, aliases=("course",)
+    )
     session_type: Series[str] = coded(codes.SESSION_TYPE, required=True, aliases=("session",))
     students_total: Series[pd.Int64Dtype] = field("int", required=True, ge=0)
     students_passed: Series[pd.Int64Dtype] = field("int", required=True, ge=0)
