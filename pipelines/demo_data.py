@@ -2180,6 +2180,7 @@ PASS_RATE_GAIN = 0.006  # per academic year: the slow improvement the strategy a
 # The planted fall: a new curriculum with a harder core course, in the last academic year.
 PASS_RATE_DROP_PROGRAM = "710400-BA"
 PASS_RATE_DROP = 0.17
+SMALL_GROUP_LEVELS = ("phd", "residency")
 RETAKE_PASS_RATE = 0.72
 ATTESTATION_PASS_RATE = 0.96
 # Shares of the passing students by grade A–D (an F is a fail), and the mean score of each.
@@ -2416,6 +2417,10 @@ def _exam_results(
                 for semester in (1, 2):
                     total = max(2, int(round(base * rng.uniform(0.96, 1.04))))
                     r = min(0.99, rate + rng.normal(0, 0.012))
+                    if level in SMALL_GROUP_LEVELS:
+                        # A handful of students: one more failure would swing the rate by
+                        # 20 points, so the demo lets them all pass.
+                        r = 1.0
                     passed = int(round(total * r))
                     grades, score = _grades(rng, passed, total)
                     exams.append(

@@ -22,8 +22,12 @@ def _sum(df: pd.DataFrame, columns: tuple[str, ...]) -> pd.Series:
 
 
 def _not_above(part: pd.Series, whole: pd.Series) -> pd.Series:
-    """``part <= whole`` where both are known; a blank passes (it is checked elsewhere)."""
-    return ~(part > whole).fillna(False).astype(bool)
+    """``part <= whole`` where both are known; a blank passes (it is checked elsewhere).
+
+    A negative whole is already reported as too small: comparing against it would only
+    repeat that one mistake as several.
+    """
+    return ~((part > whole) & (whole >= 0)).fillna(False).astype(bool)
 
 
 class ExamResults(pa.DataFrameModel):
