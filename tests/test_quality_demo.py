@@ -14,9 +14,11 @@ from schemas import codes
 QUALITY = ("exam_results", "graduates", "staff_composition", "staff_rating", "survey_results")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def wh(demo_db):
-    conn = duckdb.connect(str(demo_db), read_only=True)
+    # Same configuration as the app's own connection, which a page test may still hold
+    # in this process: DuckDB refuses a second, differently configured one.
+    conn = duckdb.connect(str(demo_db))
     yield conn
     conn.close()
 
