@@ -22,6 +22,11 @@ LOAD_ORDER = (
     "kpi_definitions",
     "kpi_targets",
     "kpi_values",
+    "exam_results",
+    "graduates",
+    "staff_composition",
+    "staff_rating",
+    "survey_results",
 )
 
 

@@ -154,7 +154,8 @@ def _upsert(
     select = ", ".join(f"CAST(i.{_q(c)} AS {types[c]}) AS {_q(c)}" for c in columns)
     conn.execute(f"CREATE TEMP TABLE {stage} AS SELECT {select} FROM _incoming i")
     conn.unregister("_incoming")
-    on = " AND ".join(f"t.{_q(k)} = s.{_q(k)}" for k in key)
+    # Null-safe: a key part may be blank (a university-wide survey question has no faculty).
+    on = " AND ".join(f"t.{_q(k)} IS NOT DISTINCT FROM s.{_q(k)}" for k in key)
     differs = " OR ".join(f"t.{_q(c)} IS DISTINCT FROM s.{_q(c)}" for c in values) or "false"
     # Earlier versions of the rows this batch changes, kept for an exact undo.
     # By name, not position: a column added later must not shift the history's columns.
@@ -168,7 +169,7 @@ def _upsert(
         f"SELECT count(*) FROM hist_{table} WHERE replaced_by = ?", [batch_id]
     ).fetchone()[0]
     existing = conn.execute(f"SELECT count(*) FROM {table} t JOIN {stage} s ON {on}").fetchone()[0]
-    hist_on = " AND ".join(f"h.{_q(k)} = {table}.{_q(k)}" for k in key)
+    hist_on = " AND ".join(f"h.{_q(k)} IS NOT DISTINCT FROM {table}.{_q(k)}" for k in key)
     conn.execute(
         f"DELETE FROM {table} WHERE EXISTS (SELECT 1 FROM hist_{table} h "
         f"WHERE h.replaced_by = {batch_id} AND {hist_on})"

@@ -210,6 +210,11 @@ CODE_ALIASES = {
     "in": "incoming",
     "online": "virtual",
     "hybrid": "blended",
+    "ГИА": "state_attestation",
+    "ИГА": "state_attestation",
+    "итоговая государственная аттестация": "state_attestation",
+    "ст. преподаватель": "senior_lecturer",
+    "ст. окутуучу": "senior_lecturer",
 }
 
 

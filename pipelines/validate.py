@@ -21,6 +21,15 @@ ROW_CHECK_COLUMN = {
     "valid_until_before_issued": "valid_until",
     "valid_until_before_valid_from": "valid_until",
     "program_scope_needs_program": "program_code",
+    "passed_above_total": "students_passed",
+    "grades_above_total": "students_total",
+    "honours_above_total": "with_honours",
+    "employed_above_total": "employed_within_year",
+    "fte_above_headcount": "fte",
+    "degrees_above_headcount": "headcount",
+    "titles_above_headcount": "headcount",
+    "international_above_headcount": "international_staff",
+    "total_outside_parts": "total_score",
 }
 _CHECK_CODES = {
     "not_nullable": "required",

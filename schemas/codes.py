@@ -94,3 +94,13 @@ KPI_CATEGORY = ("strategy", "ranking", "licensing")
 
 BATCH_STATUS = ("committed", "rejected", "rolled_back")
 UPLOAD_MODE = ("strict", "valid_rows")
+
+SESSION_TYPE = ("regular", "retake", "state_attestation")
+RESPONDENT_GROUP = ("students", "staff", "graduates", "employers")
+STAFF_POSITION = (
+    "professor",
+    "associate_professor",
+    "senior_lecturer",
+    "lecturer",
+    "assistant",
+)

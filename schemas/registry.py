@@ -9,6 +9,13 @@ from schemas.accreditation import Accreditations, ActionItems, Licenses, Program
 from schemas.agreements import Agreements
 from schemas.kpis import KpiDefinitions, KpiTargets, KpiValues
 from schemas.mobility import Mobility
+from schemas.quality import (
+    ExamResults,
+    Graduates,
+    StaffComposition,
+    StaffRating,
+    SurveyResults,
+)
 from schemas.rankings import RankingIndicatorScores, RankingResults
 
 
@@ -123,6 +130,46 @@ DATASETS: dict[str, Dataset] = {
             (KpiValues.code, KpiValues.year, KpiValues.unit_scope),
             "kpis",
             references={KpiValues.code: ("kpi_definitions", "code")},
+        ),
+        Dataset(
+            "exam_results",
+            ExamResults,
+            (
+                ExamResults.academic_year,
+                ExamResults.semester,
+                ExamResults.program_code,
+                ExamResults.course_year,
+                ExamResults.session_type,
+            ),
+            "quality",
+            references={ExamResults.program_code: ("programs", "program_code")},
+        ),
+        Dataset(
+            "graduates",
+            Graduates,
+            (Graduates.academic_year, Graduates.program_code),
+            "quality",
+            references={Graduates.program_code: ("programs", "program_code")},
+        ),
+        Dataset(
+            "staff_composition",
+            StaffComposition,
+            (StaffComposition.year, StaffComposition.faculty, StaffComposition.department),
+            "quality",
+        ),
+        Dataset("staff_rating", StaffRating, (StaffRating.year, StaffRating.staff_code), "quality"),
+        Dataset(
+            "survey_results",
+            SurveyResults,
+            (
+                SurveyResults.survey_code,
+                SurveyResults.academic_year,
+                SurveyResults.respondent_group,
+                # Blank for a university-wide question: the loader matches keys null-safely.
+                SurveyResults.faculty,
+                SurveyResults.question_code,
+            ),
+            "quality",
         ),
     )
 }

@@ -135,6 +135,7 @@ def test_roles_and_permissions():
         "editor:mobility",
         "editor:accreditation",
         "editor:kpis",
+        "editor:quality",
     )
     assert set(auth.EDITOR_GROUPS) == {d.group for d in DATASETS.values()}
     assert auth.is_admin(["viewer", "admin"]) and not auth.is_admin(["editor:kpis"])
