@@ -5,6 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from sapat.i18n import translate
+from sapat.report.formats import plotly_separators
 
 EMPTY_NOTE_COLOR = "#7F8C8D"
 # A horizontal legend just above the plot, flush right, items in trace order.
@@ -43,3 +44,21 @@ def empty(fig: go.Figure, lang: str) -> go.Figure:
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     return fig
+
+
+def titled(text: str, lang: str, height: int = 360) -> go.Figure:
+    """An empty figure in the app's style: title, legend above, the language's separators."""
+    fig = go.Figure()
+    fig.update_layout(
+        height=height,
+        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        title=title(text),
+        legend=LEGEND_ABOVE_RIGHT,
+        separators=plotly_separators(lang),
+    )
+    return fig
+
+
+def right_axis(text: str, top: float = 105) -> dict:
+    """A second y-axis on the right (a share beside counts), from 0 to ``top``, no grid."""
+    return {"title": text, "overlaying": "y", "side": "right", "range": [0, top], "showgrid": False}

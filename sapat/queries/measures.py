@@ -11,6 +11,8 @@ UNIVERSITY = "university"
 # An academic year counts towards the calendar year it ends in (2025-2026 → 2026), as the
 # KPIs of exchange students do; staff composition and the staff rating are calendar years.
 _ACADEMIC_YEAR = "CAST(right(academic_year, 4) AS INTEGER)"
+# Survey means are weighted by responses; a question with no recorded responses counts once.
+SURVEY_WEIGHT = "coalesce(nullif(responses, 0), 1)"
 DEGREE_SQL = "coalesce(doctors_of_science, 0) + coalesce(candidates_of_science, 0) + coalesce(phd_holders, 0)"
 
 

@@ -1,0 +1,206 @@
+"""Charts of the teaching staff: degrees and titles, the degree share, the staff rating."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from sapat.charts.common import empty as _empty
+from sapat.charts.common import right_axis, titled
+from sapat.i18n import translate
+from sapat.report.formats import number, percent
+
+# Doctors of science darkest; staff without a degree a light grey.
+DEGREE_COLORS = {
+    "doctors_of_science": "#0B3558",
+    "candidates_of_science": "#1F4E79",
+    "phd_holders": "#5B8DB8",
+    "without_degree": "#D5DBDB",
+}
+TITLE_COLORS = {"professors": "#7D3C98", "associate_professors": "#BB8FCE"}
+BELOW_COLOR = "#C0392B"
+MEETS_COLOR = "#2E8B57"
+THRESHOLD_COLOR = "#7F8C8D"
+SHARE_COLOR = "#E07A1F"
+INTERNATIONAL_COLOR = "#16A085"
+PART_COLORS = {
+    "teaching_score": "#1F4E79",
+    "research_score": "#E07A1F",
+    "service_score": "#16A085",
+}
+BOX_COLOR = "#5B8DB8"
+_ROW = 30
+
+
+def composition_trend(frame: pd.DataFrame, lang: str, title: str) -> go.Figure:
+    """Headcount per year split by the highest degree (``composition_by_year``), with the
+    share holding any degree as a line on the right axis."""
+    fig = titled(title, lang, 380)
+    if frame.empty:
+        return _empty(fig, lang)
+    for column, color in DEGREE_COLORS.items():
+        fig.add_bar(
+            x=frame["year"].astype(str),
+            y=frame[column],
+            name=translate(f"staff.legend.{column}", lang),
+            marker_color=color,
+        )
+    fig.add_scatter(
+        x=frame["year"].astype(str),
+        y=100 * frame["degree_share"],
+        name=translate("staff.legend.degree_share", lang),
+        yaxis="y2",
+        mode="lines+markers+text",
+        line={"color": SHARE_COLOR, "width": 3},
+        text=[percent(v, lang, 1) for v in frame["degree_share"]],
+        textposition="top center",
+        cliponaxis=False,
+    )
+    fig.update_layout(
+        barmode="stack",
+        yaxis={"title": translate("col.headcount", lang)},
+        yaxis2=right_axis(translate("staff.axis.degree_share", lang)),
+    )
+    fig.update_xaxes(type="category", title=translate("staff.axis.year", lang))
+    return fig
+
+
+def titles_by_faculty(frame: pd.DataFrame, lang: str, title: str) -> go.Figure:
+    """Professors and associate professors per faculty in one year (``composition_by_faculty``)."""
+    fig = titled(title, lang, 340)
+    if frame.empty:
+        return _empty(fig, lang)
+    for column, color in TITLE_COLORS.items():
+        fig.add_bar(
+            x=frame["faculty"],
+            y=frame[column],
+            name=translate(f"col.{column}", lang),
+            marker_color=color,
+            text=frame[column],
+            textposition="outside",
+            cliponaxis=False,
+        )
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(title=translate("staff.axis.people", lang))
+    return fig
+
+
+def degree_share_bars(frame: pd.DataFrame, lang: str, threshold: float, title: str) -> go.Figure:
+    """Each faculty's degree share (``degree_share``) against the licensing threshold;
+    faculties below it in red."""
+    fig = titled(title, lang, max(300, 130 + _ROW * len(frame)))
+    if frame.empty:
+        return _empty(fig, lang)
+    below = frame["below"].astype(bool)
+    fig.add_bar(
+        y=frame["faculty"],
+        x=100 * frame["degree_share"],
+        orientation="h",
+        marker_color=[BELOW_COLOR if b else MEETS_COLOR for b in below],
+        text=[
+            f"{percent(s, lang, 1)} ({number(d, lang)} / {number(h, lang)})"
+            for s, d, h in zip(
+                frame["degree_share"], frame["with_degree"], frame["headcount"], strict=True
+            )
+        ],
+        textposition="outside",
+        cliponaxis=False,
+        showlegend=False,
+    )
+    fig.add_vline(
+        x=100 * threshold,
+        line={"color": THRESHOLD_COLOR, "dash": "dash", "width": 2},
+        annotation_text=translate("staff.threshold_line", lang, share=percent(threshold, lang)),
+        annotation_position="top left",
+    )
+    fig.update_xaxes(title=translate("staff.axis.degree_share", lang), range=[0, 118])
+    fig.update_yaxes(automargin=True, autorange="reversed")
+    return fig
+
+
+def international_trend(frame: pd.DataFrame, lang: str, title: str) -> go.Figure:
+    """International staff per year (bars) and their share of the headcount (line)."""
+    fig = titled(title, lang, 340)
+    if frame.empty or frame["international_staff"].isna().all():
+        return _empty(fig, lang)
+    years = frame["year"].astype(str)
+    fig.add_bar(
+        x=years,
+        y=frame["international_staff"],
+        name=translate("col.international_staff", lang),
+        marker_color=INTERNATIONAL_COLOR,
+        text=[number(v, lang) for v in frame["international_staff"]],
+        textposition="outside",
+        cliponaxis=False,
+    )
+    fig.add_scatter(
+        x=years,
+        y=100 * frame["international_share"],
+        name=translate("staff.legend.international_share", lang),
+        yaxis="y2",
+        mode="lines+markers",
+        line={"color": SHARE_COLOR, "width": 3},
+        hovertemplate="%{y:.1f} %<extra></extra>",
+    )
+    top = float(frame["international_staff"].max() or 1)
+    share_top = float(100 * frame["international_share"].max() or 1)
+    fig.update_layout(
+        yaxis={"title": translate("staff.axis.people", lang), "range": [0, top * 1.25]},
+        yaxis2=right_axis(translate("staff.axis.international_share", lang), share_top * 1.4),
+    )
+    fig.update_xaxes(type="category", title=translate("staff.axis.year", lang))
+    return fig
+
+
+def rating_boxes(summary: pd.DataFrame, lang: str, title: str) -> go.Figure:
+    """Total rating scores per faculty as boxes drawn from aggregates (``rating_summary``):
+    whiskers at the 10th and 90th percentiles, the box from the 25th to the 75th, the
+    median and the mean; hidden (too small) faculties are left out."""
+    shown = summary[~summary["hidden"].astype(bool)] if not summary.empty else summary
+    fig = titled(title, lang, 380)
+    if shown.empty:
+        return _empty(fig, lang)
+    shown = shown.sort_values("median")
+    labels = [
+        translate("staff.university", lang) if f == "university" else f for f in shown["faculty"]
+    ]
+    fig.add_trace(
+        go.Box(
+            x=labels,
+            q1=shown["p25"],
+            median=shown["median"],
+            q3=shown["p75"],
+            lowerfence=shown["p10"],
+            upperfence=shown["p90"],
+            mean=shown["mean_total"],
+            marker_color=BOX_COLOR,
+            name=translate("col.total_score", lang),
+            showlegend=False,
+        )
+    )
+    fig.update_yaxes(title=translate("col.total_score", lang))
+    return fig
+
+
+def rating_parts(summary: pd.DataFrame, lang: str, title: str) -> go.Figure:
+    """Mean teaching, research and service scores per faculty (hidden faculties left out)."""
+    shown = summary[~summary["hidden"].astype(bool)] if not summary.empty else summary
+    fig = titled(title, lang, 360)
+    if shown.empty:
+        return _empty(fig, lang)
+    labels = [
+        translate("staff.university", lang) if f == "university" else f for f in shown["faculty"]
+    ]
+    for column, color in PART_COLORS.items():
+        fig.add_bar(
+            x=labels,
+            y=shown[column],
+            name=translate(f"col.{column}", lang),
+            marker_color=color,
+            text=[number(v, lang, 1) for v in shown[column]],
+            textposition="outside",
+            cliponaxis=False,
+        )
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(title=translate("staff.axis.mean_score", lang), range=[0, 105])
+    return fig
