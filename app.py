@@ -60,6 +60,8 @@ dashboards = [
     page("mobility", "ui.nav_mobility", ":material/flight_takeoff:"),
     page("agreements", "ui.nav_agreements", ":material/handshake:"),
     page("accreditation", "ui.nav_accreditation", ":material/verified:"),
+    page("quality", "ui.nav_quality", ":material/school:"),
+    page("staff", "ui.nav_staff", ":material/groups:"),
     page("kpis", "ui.nav_kpis", ":material/track_changes:"),
     page("report", "ui.nav_report", ":material/co_present:"),
 ]

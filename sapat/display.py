@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sapat.i18n import translate
+from sapat.report.formats import signed_number
 
 
 @dataclass(frozen=True)
@@ -59,3 +60,18 @@ def format_date(value: object, lang: str) -> str:
     if isinstance(value, dt.date):
         return value.strftime(DATE_FORMATS.get(lang, "%Y-%m-%d"))
     return str(value)
+
+
+def points_delta(now: float | None, before: float | None, lang: str, decimals: int = 1) -> Delta:
+    """A percentage (0–100) against last year's, in percentage points; up is better."""
+    if now is None or before is None or now != now or before != before:
+        return Delta(None)
+    change = round(now - before, decimals)
+    text = translate(
+        "ui.points_vs_last_year", lang, change=signed_number(change, lang, decimals)
+    )
+    if change > 0:
+        return Delta(text, "green", "up")
+    if change < 0:
+        return Delta(text, "red", "down")
+    return Delta(text)

@@ -128,13 +128,13 @@ def drop_chart(frame: pd.DataFrame, lang: str, title: str) -> go.Figure:
     if frame.empty:
         return _empty(fig, lang)
     labels = program_labels(frame, lang)
-    for label, before, now in zip(labels, frame["previous"], frame["pass_rate"], strict=True):
+    for label, before, now in zip(labels, frame["previous_rate"], frame["pass_rate"], strict=True):
         fig.add_scatter(
             x=[before, now], y=[label, label], mode="lines", showlegend=False,
             line={"color": "#BDC3C7", "width": 6}, hoverinfo="skip",
         )  # fmt: skip
     for column, color, key, position in (
-        ("previous", PREVIOUS_COLOR, "quality.legend.previous_year", "top center"),
+        ("previous_rate", PREVIOUS_COLOR, "quality.legend.previous_year", "top center"),
         ("pass_rate", DROP_COLOR, "quality.legend.this_year", "bottom center"),
     ):
         fig.add_scatter(

@@ -34,7 +34,8 @@ def options(conn: duckdb.DuckDBPyConnection) -> dict[str, list]:
         "ORDER BY academic_year DESC, semester DESC, "
         "list_position(['regular', 'retake', 'state_attestation'], session_type)"
     ).fetchall()
-    return {"years": years, "faculties": faculties, "sessions": sessions}
+    exam_years = sorted({s[0] for s in sessions})
+    return {"years": years, "exam_years": exam_years, "faculties": faculties, "sessions": sessions}
 
 
 def pass_rates(
@@ -125,7 +126,7 @@ def pass_rate_drops(
 
     Compares ``academic_year`` (the latest by default) with the programme's previous year
     with data. A fall of exactly ``threshold`` is not flagged. Columns: program_code,
-    name_ky/ru/en, faculty, prev_year, previous, academic_year, pass_rate, drop (points),
+    name_ky/ru/en, faculty, prev_year, previous_rate, academic_year, pass_rate, drop (points),
     students_total; the largest drop first.
     """
     where, params = _faculty_clause(faculty, "r.faculty")
@@ -141,7 +142,7 @@ def pass_rate_drops(
             FROM r WINDOW p AS (PARTITION BY program_code ORDER BY academic_year)
         )
         SELECT w.program_code, p.name_ky, p.name_ru, p.name_en, w.faculty, w.prev_year,
-               w.previous, w.academic_year, w.pass_rate,
+               w.previous AS previous_rate, w.academic_year, w.pass_rate,
                round(w.previous - w.pass_rate, {_DIGITS}) AS drop, w.students_total
         FROM w LEFT JOIN programs p ON p.program_code = w.program_code
         WHERE w.academic_year = coalesce(?, (SELECT max(academic_year) FROM r))

@@ -78,7 +78,7 @@ def degree_share(
 ) -> pd.DataFrame:
     """Each faculty's share of staff with a degree in ``year`` against ``threshold``.
 
-    Columns: faculty, headcount, with_degree, degree_share (0–1), previous (the share the
+    Columns: faculty, headcount, with_degree, degree_share (0–1), previous_share (the share the
     year before), below (share < threshold); the lowest share first.
     """
     return conn.execute(
@@ -89,7 +89,7 @@ def degree_share(
             FROM staff_composition GROUP BY ALL
         )
         SELECT cur.faculty, cur.headcount, cur.with_degree, cur.degree_share,
-               prev.degree_share AS previous,
+               prev.degree_share AS previous_share,
                cur.degree_share < $threshold AS below
         FROM f cur LEFT JOIN f prev ON prev.faculty = cur.faculty AND prev.year = cur.year - 1
         WHERE cur.year = $year AND cur.degree_share IS NOT NULL

@@ -96,7 +96,7 @@ def lowest_questions(
 
     The text is in ``lang``, else in another language the file gave. Columns:
     respondent_group, question_code, question, mean_score, share_satisfied, responses,
-    previous (the same question's mean the year before), change.
+    previous_score (the same question's mean the year before), change.
     """
     where, params = _where(faculty, group)
     order = {"ky": ("ky", "ru", "en"), "ru": ("ru", "ky", "en"), "en": ("en", "ru", "ky")}[lang]
@@ -114,11 +114,11 @@ def lowest_questions(
                  question_code
         ), w AS (
             SELECT *, lag(mean_score) OVER (PARTITION BY respondent_group, question_code
-                                            ORDER BY academic_year) AS previous
+                                            ORDER BY academic_year) AS previous_score
             FROM q
         )
         SELECT respondent_group, question_code, question, mean_score, share_satisfied,
-               responses, previous, mean_score - previous AS change
+               responses, previous_score, mean_score - previous_score AS change
         FROM w WHERE academic_year = ?
         ORDER BY mean_score, respondent_group, question_code
         LIMIT ?

@@ -1,0 +1,274 @@
+"""Academic quality: pass rates, grades, pass-rate drops, attestation, graduates, surveys."""
+
+import pandas as pd
+import streamlit as st
+
+from sapat.charts import quality as charts
+from sapat.charts import surveys as survey_charts
+from sapat.display import points_delta
+from sapat.downloads import table
+from sapat.i18n import code_label
+from sapat.queries import quality as qq
+from sapat.queries import surveys as sq
+from sapat.report.formats import number
+from sapat.web import card, chart, entry_guard, labelled, lang, query, t
+
+entry_guard()
+language = lang()
+
+st.header(t("ui.quality_title"), divider="gray")
+opts = query(qq.options)
+survey_years = query(sq.years)
+if not opts["years"] and not survey_years:
+    st.info(t("ui.quality_empty"))
+    st.stop()
+
+faculty = st.selectbox(
+    t("ui.quality_faculty"),
+    [None, *opts["faculties"]],
+    format_func=lambda f: t("ui.all_faculties") if f is None else f,
+    key="aq_faculty",
+)
+by = "program" if faculty else "faculty"
+
+
+def rate(value: object) -> str:
+    return f"{number(value, language, 1)} %" if pd.notna(value) else "—"
+
+
+def coded(frame: pd.DataFrame) -> pd.DataFrame:
+    """Session types and respondent groups in the user's language, then ``labelled``."""
+    return labelled(
+        frame,
+        {c: (lambda v: code_label(v, language)) for c in ("session_type", "respondent_group")},
+    )
+
+
+def programme_names(frame: pd.DataFrame) -> pd.DataFrame:
+    """One programme name column in the user's language instead of three."""
+    out = frame.rename(columns={f"name_{language}": "program_name"})
+    return out.drop(columns=[c for c in ("name_ky", "name_ru", "name_en") if c in out])
+
+
+head = query(qq.headline, faculty).set_index("session_type")
+grads = query(qq.graduates_by_year, faculty)
+known = grads.dropna(subset=["employment_rate"])
+cells = st.columns(4)
+for column, session in zip(cells, qq.SESSION_TYPES, strict=False):
+    if session in head.index:
+        row = head.loc[session]
+        previous = row["previous"] if pd.notna(row["previous"]) else None
+        card(
+            column,
+            t(f"ui.quality_pass_rate_{session}", year=row["academic_year"]),
+            rate(row["pass_rate"]),
+            points_delta(row["pass_rate"], previous, language),
+        )
+    else:
+        card(column, t(f"ui.quality_pass_rate_{session}", year="—"), "—")
+if not known.empty:
+    last = known.iloc[-1]
+    before = known.iloc[-2]["employment_rate"] if len(known) > 1 else None
+    card(
+        cells[3],
+        t("ui.quality_employment", year=last["academic_year"]),
+        rate(last["employment_rate"]),
+        points_delta(last["employment_rate"], before, language),
+    )
+else:
+    card(cells[3], t("ui.quality_employment", year="—"), "—")
+
+tabs = st.tabs(
+    [
+        t("ui.quality_tab_pass_rates"),
+        t("ui.quality_tab_grades"),
+        t("ui.quality_tab_drops"),
+        t("ui.quality_tab_attestation"),
+        t("ui.quality_tab_graduates"),
+        t("ui.quality_tab_surveys"),
+    ],
+    key="quality_tab",
+    on_change="rerun",  # only the open tab is computed and drawn
+)
+rates_tab, grades_tab, drops_tab, attestation_tab, graduates_tab, surveys_tab = tabs
+
+if rates_tab.open:
+    with rates_tab:
+        trend = query(qq.pass_rates, "university", faculty)
+        where = faculty or t("ui.all_faculties")
+        chart(
+            st,
+            charts.pass_rate_trend(trend, language, t("quality.chart.trend", unit=where)),
+            "aq_trend",
+        )
+        rates = query(qq.pass_rates, by, faculty)
+        if rates.empty:
+            st.info(t("ui.chart_empty"))
+        else:
+            years = sorted(rates["academic_year"].unique())
+            year = st.selectbox(t("ui.quality_year"), years[::-1], key="aq_rates_year", width=200)
+            chart(
+                st,
+                charts.pass_rate_bars(
+                    rates[rates["academic_year"] == year],
+                    language,
+                    by,
+                    t(f"quality.chart.by_{by}", year=year),
+                ),
+                "aq_bars",
+            )
+            wide = rates.assign(
+                grp=[charts.group_label(r, by, language) for _, r in rates.iterrows()]
+            ).pivot_table(
+                index=["grp", "session_type"], columns="academic_year", values="pass_rate"
+            )
+            wide = wide.round(1).reset_index().rename(columns={"grp": by})
+            table(coded(wide), "dl_aq_rates", t("download.quality_pass_rates"))
+
+if grades_tab.open:
+    with grades_tab:
+        sessions = opts["sessions"]
+        if not sessions:
+            st.info(t("ui.chart_empty"))
+        else:
+            session = st.selectbox(
+                t("ui.quality_session"),
+                sessions,
+                format_func=lambda s: t(
+                    "ui.quality_session_label",
+                    year=s[0],
+                    semester=s[1],
+                    type=code_label(s[2], language),
+                ),
+                key="aq_session",
+            )
+            grades = query(qq.grade_distribution, *session, faculty)
+            label = t(
+                "ui.quality_session_label",
+                year=session[0],
+                semester=session[1],
+                type=code_label(session[2], language),
+            )
+            chart(
+                st,
+                charts.grade_bars(grades, language, by, t("quality.chart.grades", session=label)),
+                "aq_grades",
+            )
+            shown = grades.assign(
+                grp=[charts.group_label(r, by, language) for _, r in grades.iterrows()]
+            )
+            shown = shown.drop(columns=["name_ky", "name_ru", "name_en"]).rename(
+                columns={"grp": by}
+            )
+            table(labelled(shown), "dl_aq_grades", t("download.quality_grades"))
+
+if drops_tab.open:
+    with drops_tab:
+        # A drop needs a year before it: every year with exam data but the first.
+        comparable = opts["exam_years"][1:][::-1]
+        left, right = st.columns([1, 2])
+        year = left.selectbox(t("ui.quality_year"), comparable, key="aq_drop_year")
+        threshold = right.slider(
+            t("ui.quality_drop_threshold"),
+            min_value=1.0,
+            max_value=30.0,
+            value=qq.DEFAULT_DROP_POINTS,
+            step=0.5,
+            key="aq_drop_points",
+            help=t("ui.quality_drop_help"),
+        )
+        drops = query(qq.pass_rate_drops, threshold, year, faculty)
+        if drops.empty:
+            st.success(t("ui.quality_no_drops", points=number(threshold, language, 1)))
+        else:
+            st.warning(
+                t("ui.quality_drops_found", count=len(drops), points=number(threshold, language, 1))
+            )
+            chart(st, charts.drop_chart(drops, language, t("quality.chart.drops")), "aq_drops")
+            shown = programme_names(drops).round({"previous_rate": 1, "pass_rate": 1, "drop": 1})
+            table(labelled(shown), "dl_aq_drops", t("download.quality_drops"))
+
+if attestation_tab.open:
+    with attestation_tab:
+        att = query(qq.attestation, faculty)
+        if att.empty:
+            st.info(t("ui.quality_no_attestation"))
+        else:
+            years = sorted(att["academic_year"].unique(), reverse=True)
+            year = st.selectbox(t("ui.quality_year"), years, key="aq_att_year", width=200)
+            chart(
+                st,
+                charts.attestation_bars(
+                    att[att["academic_year"] == year],
+                    language,
+                    t("quality.chart.attestation", year=year),
+                ),
+                "aq_attestation",
+            )
+            shown = programme_names(att).round({"pass_rate": 1, "avg_score": 1})
+            table(labelled(shown), "dl_aq_attestation", t("download.quality_attestation"))
+
+if graduates_tab.open:
+    with graduates_tab:
+        if grads.empty:
+            st.info(t("ui.quality_no_graduates"))
+        else:
+            chart(
+                st,
+                charts.graduates_trend(grads, language, t("quality.chart.graduates")),
+                "aq_grad_trend",
+            )
+            rows = query(qq.graduates, faculty)
+            if not known.empty:
+                year = known.iloc[-1]["academic_year"]
+                chart(
+                    st,
+                    charts.employment_bars(
+                        rows[rows["academic_year"] == year],
+                        language,
+                        t("quality.chart.employment", year=year),
+                    ),
+                    "aq_employment",
+                )
+            st.caption(t("ui.quality_employment_note"))
+            shown = programme_names(rows).round({"employment_rate": 1})
+            table(labelled(shown), "dl_aq_graduates", t("download.quality_graduates"))
+
+if surveys_tab.open:
+    with surveys_tab:
+        if not survey_years:
+            st.info(t("ui.surveys_empty"))
+        else:
+            sat = query(sq.satisfaction, faculty)
+            chart(
+                st,
+                survey_charts.satisfaction_trend(sat, language, t("surveys.chart.trend")),
+                "sv_trend",
+            )
+            left, right = st.columns(2)
+            groups = query(sq.groups)
+            group = left.selectbox(
+                t("ui.surveys_group"),
+                [None, *groups],
+                format_func=lambda g: t("ui.all") if g is None else code_label(g, language),
+                key="sv_group",
+            )
+            year = right.selectbox(t("ui.quality_year"), survey_years[::-1], key="sv_year")
+            if group and not faculty:
+                chart(
+                    st,
+                    survey_charts.faculty_heatmap(
+                        query(sq.by_faculty, group),
+                        language,
+                        t("surveys.chart.faculties", group=code_label(group, language)),
+                    ),
+                    "sv_heat",
+                )
+            low = query(sq.lowest_questions, year, language, group, faculty)
+            chart(
+                st,
+                survey_charts.lowest_bars(low, language, t("surveys.chart.lowest", year=year)),
+                "sv_lowest",
+            )
+            shown = low.round({"mean_score": 2, "share_satisfied": 3, "previous_score": 2, "change": 2})
+            table(coded(shown), "dl_sv_lowest", t("download.surveys_lowest"))
