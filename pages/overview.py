@@ -5,11 +5,14 @@ import datetime as dt
 import streamlit as st
 
 from sapat.charts.overview import mobility_trend
-from sapat.display import Delta, change_delta, rank_delta, share
+from sapat.display import Delta, change_delta, points_delta, rank_delta, share
 from sapat.i18n import code_label
-from sapat.queries import accreditation, agreements, kpis
+from sapat.queries import accreditation, agreements, kpis, measures
 from sapat.queries import mobility as mobility_q
 from sapat.queries import overview as q
+from sapat.queries.quality import DEFAULT_DROP_POINTS
+from sapat.report.formats import number
+from sapat.settings import degree_threshold
 from sapat.web import card, chart, entry_guard, lang, query, t
 
 entry_guard()
@@ -22,7 +25,15 @@ if home:
 
 ranks = query(q.latest_rankings)
 mobility = query(q.mobility_by_year)
-if ranks.empty and mobility.empty:
+# Academic quality: (measure, card label key, decimals, delta key) of the third row.
+QUALITY_CARDS = (
+    ("exam_pass_rate", "ui.quality_pass_rate_regular", 1, "ui.points_vs_last_year"),
+    ("staff_degree_share", "ui.staff_degree_share", 1, "ui.points_vs_last_year"),
+    ("graduate_employment_rate", "ui.quality_employment", 1, "ui.points_vs_last_year"),
+    ("student_satisfaction", "ui.overview_student_satisfaction", 2, "ui.vs_last_year"),
+)
+quality = {name: query(measures.latest, name) for name, *_ in QUALITY_CARDS}
+if ranks.empty and mobility.empty and not any(m["year"] for m in quality.values()):
     st.info(t("ui.no_data"))
     st.stop()
 
@@ -85,6 +96,20 @@ card(
     Delta(t("ui.of_total", total=measured), "red" if len(off) else "gray"),
 )
 
+if any(m["year"] for m in quality.values()):
+    cells = iter(st.columns(6))
+    for name, label, decimals, delta_key in QUALITY_CARDS:
+        m = quality[name]
+        if m["year"] is None:
+            continue
+        unit = " %" if measures.MEASURES[name].unit == "percent" else ""
+        card(
+            next(cells),
+            t(label, year=measures.year_label(name, m["year"])),
+            f"{number(m['value'], lang(), decimals)}{unit}",
+            points_delta(m["value"], m["previous"], lang(), decimals, delta_key),
+        )
+
 left, right = st.columns([3, 2])
 with left:
     if mobility.empty:
@@ -94,7 +119,8 @@ with left:
 with right:
     st.markdown(f"**{t('ui.alerts_title')}**")
     flags = query(mobility_q.rule_flags, mobility_q.MobilityFilter(), today)
-    alerts = q.build_alerts(ranks, acc, agr, off, flags)
+    quality_flags = query(q.quality_alerts, degree_threshold())
+    alerts = q.build_alerts(ranks, acc, agr, off, flags, quality_flags)
     if alerts.empty:
         st.success(t("ui.alerts_none"))
     for row in alerts.head(7).itertuples():
@@ -102,5 +128,7 @@ with right:
         if row.alert == "ranking_drop":
             ranking, rank, previous = row.detail.split("|")
             params |= {"ranking": code_label(ranking, lang()), "rank": rank, "previous": previous}
+        if row.alert == "pass_rate_drops":
+            params |= {"points": number(DEFAULT_DROP_POINTS, lang())}
         icon = ":material/error:" if row.severity == 1 else ":material/schedule:"
         st.page_link(row.page, label=t(f"alert.{row.alert}", **params), icon=icon)

@@ -123,7 +123,13 @@ if rates_tab.open:
                 index=["grp", "session_type"], columns="academic_year", values="pass_rate"
             )
             wide = wide.round(1).reset_index().rename(columns={"grp": by})
-            table(coded(wide), "dl_aq_rates", t("download.quality_pass_rates"))
+            # Year columns keep their names; only the two leading columns are labelled.
+            keys = coded(wide[[by, "session_type"]])
+            table(
+                pd.concat([keys, wide.drop(columns=[by, "session_type"])], axis=1),
+                "dl_aq_rates",
+                t("download.quality_pass_rates"),
+            )
 
 if grades_tab.open:
     with grades_tab:
@@ -270,5 +276,7 @@ if surveys_tab.open:
                 survey_charts.lowest_bars(low, language, t("surveys.chart.lowest", year=year)),
                 "sv_lowest",
             )
-            shown = low.round({"mean_score": 2, "share_satisfied": 3, "previous_score": 2, "change": 2})
+            shown = low.round(
+                {"mean_score": 2, "share_satisfied": 3, "previous_score": 2, "change": 2}
+            )
             table(coded(shown), "dl_sv_lowest", t("download.surveys_lowest"))

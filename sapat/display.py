@@ -62,14 +62,21 @@ def format_date(value: object, lang: str) -> str:
     return str(value)
 
 
-def points_delta(now: float | None, before: float | None, lang: str, decimals: int = 1) -> Delta:
-    """A percentage (0–100) against last year's, in percentage points; up is better."""
+def points_delta(
+    now: float | None,
+    before: float | None,
+    lang: str,
+    decimals: int = 1,
+    key: str = "ui.points_vs_last_year",
+) -> Delta:
+    """A percentage (0–100) against last year's, in percentage points; up is better.
+
+    With ``key="ui.vs_last_year"`` it tells any other measure's change (a mean score).
+    """
     if now is None or before is None or now != now or before != before:
         return Delta(None)
     change = round(now - before, decimals)
-    text = translate(
-        "ui.points_vs_last_year", lang, change=signed_number(change, lang, decimals)
-    )
+    text = translate(key, lang, change=signed_number(change, lang, decimals))
     if change > 0:
         return Delta(text, "green", "up")
     if change < 0:

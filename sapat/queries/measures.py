@@ -111,6 +111,11 @@ MEASURES: dict[str, Measure] = {
 }
 
 
+def year_label(name: str, year: int) -> str:
+    """How a measure's year is written: '2025-2026' for academic years, else '2026'."""
+    return f"{year - 1}-{year}" if MEASURES[name].year == _ACADEMIC_YEAR else str(year)
+
+
 def measure_sql(name: str) -> str:
     """SQL of one measure: (measure, year, unit_scope, value, part, whole), one row per year
     for the university and one per year and faculty; no row where the whole is 0."""

@@ -9,7 +9,13 @@ import pandas as pd
 
 from sapat.queries.rankings import home_institution
 
-__all__ = ["alerts", "home_institution", "latest_rankings", "mobility_by_year"]
+__all__ = [
+    "alerts",
+    "home_institution",
+    "latest_rankings",
+    "mobility_by_year",
+    "quality_alerts",
+]
 
 
 def _df(conn: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pd.DataFrame:
@@ -70,7 +76,22 @@ def alerts(conn: duckdb.DuckDBPyConnection, today: dt.date) -> pd.DataFrame:
         agreements.summary(conn, today),
         kpis.off_track(conn),
         mobility.rule_flags(conn, mobility.MobilityFilter(), today),
+        quality_alerts(conn),
     )
+
+
+def quality_alerts(
+    conn: duckdb.DuckDBPyConnection, threshold: float | None = None
+) -> dict[str, int]:
+    """Faculties below the licensing degree threshold in the latest staff year, and
+    programmes whose pass rate fell by more than the default drop in the latest year."""
+    from sapat.queries import quality, staff
+
+    threshold = staff.DEFAULT_DEGREE_THRESHOLD if threshold is None else threshold
+    years = staff.years(conn)
+    below = staff.degree_share(conn, years[0], threshold)["below"].sum() if years else 0
+    drops = len(quality.pass_rate_drops(conn))
+    return {"degree_below": int(below), "pass_rate_drops": drops}
 
 
 def build_alerts(
@@ -79,6 +100,7 @@ def build_alerts(
     agreements: dict[str, int],
     off_track: pd.DataFrame,
     flags: pd.DataFrame,
+    quality: dict[str, int] | None = None,
 ) -> pd.DataFrame:
     """What needs attention, most urgent first, each with the page that explains it.
 
@@ -102,6 +124,11 @@ def build_alerts(
     at_risk = int(flags.set_index("flag")["count"].get("credits_failed_over_15", 0))
     if at_risk:
         rows.append((1, "expulsion_risk", at_risk, "", "pages/mobility.py"))
+    quality = quality or {}
+    if quality.get("degree_below"):
+        rows.append((1, "degree_below", quality["degree_below"], "", "pages/staff.py"))
+    if quality.get("pass_rate_drops"):
+        rows.append((2, "pass_rate_drops", quality["pass_rate_drops"], "", "pages/quality.py"))
     later = acc["within_180"] - acc["within_90"]
     if later:
         rows.append((2, "expiring_180", later, "", "pages/accreditation.py"))
