@@ -28,6 +28,7 @@ faculty = st.selectbox(
     [None, *opts["faculties"]],
     format_func=lambda f: t("ui.all_faculties") if f is None else f,
     key="aq_faculty",
+    width=320,
 )
 by = "program" if faculty else "faculty"
 
@@ -48,6 +49,16 @@ def programme_names(frame: pd.DataFrame) -> pd.DataFrame:
     """One programme name column in the user's language instead of three."""
     out = frame.rename(columns={f"name_{language}": "program_name"})
     return out.drop(columns=[c for c in ("name_ky", "name_ru", "name_en") if c in out])
+
+
+def named_groups(frame: pd.DataFrame) -> pd.DataFrame:
+    """The ``grp`` column as the faculty or programme name it stands for, headed by ``by``."""
+    named = frame.assign(grp=[charts.group_label(r, by, language) for _, r in frame.iterrows()])
+    return (
+        programme_names(named)
+        .drop(columns=["program_name"], errors="ignore")
+        .rename(columns={"grp": by})
+    )
 
 
 head = query(qq.headline, faculty).set_index("session_type")
@@ -117,12 +128,10 @@ if rates_tab.open:
                 ),
                 "aq_bars",
             )
-            wide = rates.assign(
-                grp=[charts.group_label(r, by, language) for _, r in rates.iterrows()]
-            ).pivot_table(
-                index=["grp", "session_type"], columns="academic_year", values="pass_rate"
+            wide = named_groups(rates).pivot_table(
+                index=[by, "session_type"], columns="academic_year", values="pass_rate"
             )
-            wide = wide.round(1).reset_index().rename(columns={"grp": by})
+            wide = wide.round(1).reset_index()
             # Year columns keep their names; only the two leading columns are labelled.
             keys = coded(wide[[by, "session_type"]])
             table(
@@ -160,13 +169,7 @@ if grades_tab.open:
                 charts.grade_bars(grades, language, by, t("quality.chart.grades", session=label)),
                 "aq_grades",
             )
-            shown = grades.assign(
-                grp=[charts.group_label(r, by, language) for _, r in grades.iterrows()]
-            )
-            shown = shown.drop(columns=["name_ky", "name_ru", "name_en"]).rename(
-                columns={"grp": by}
-            )
-            table(labelled(shown), "dl_aq_grades", t("download.quality_grades"))
+            table(labelled(named_groups(grades)), "dl_aq_grades", t("download.quality_grades"))
 
 if drops_tab.open:
     with drops_tab:
@@ -180,6 +183,7 @@ if drops_tab.open:
             max_value=30.0,
             value=qq.DEFAULT_DROP_POINTS,
             step=0.5,
+            format="%.1f",
             key="aq_drop_points",
             help=t("ui.quality_drop_help"),
         )
@@ -196,7 +200,7 @@ if drops_tab.open:
 
 if attestation_tab.open:
     with attestation_tab:
-        att = query(qq.attestation, faculty)
+        att = query(qq.attestation, by, faculty)
         if att.empty:
             st.info(t("ui.quality_no_attestation"))
         else:
@@ -207,11 +211,12 @@ if attestation_tab.open:
                 charts.attestation_bars(
                     att[att["academic_year"] == year],
                     language,
-                    t("quality.chart.attestation", year=year),
+                    by,
+                    t(f"quality.chart.attestation_by_{by}", year=year),
                 ),
                 "aq_attestation",
             )
-            shown = programme_names(att).round({"pass_rate": 1, "avg_score": 1})
+            shown = named_groups(att).round({"pass_rate": 1, "avg_score": 1})
             table(labelled(shown), "dl_aq_attestation", t("download.quality_attestation"))
 
 if graduates_tab.open:
@@ -230,9 +235,10 @@ if graduates_tab.open:
                 chart(
                     st,
                     charts.employment_bars(
-                        rows[rows["academic_year"] == year],
+                        query(qq.employment, year, by, faculty),
                         language,
-                        t("quality.chart.employment", year=year),
+                        by,
+                        t(f"quality.chart.employment_by_{by}", year=year),
                     ),
                     "aq_employment",
                 )

@@ -59,6 +59,14 @@ def titled(text: str, lang: str, height: int = 360) -> go.Figure:
     return fig
 
 
-def right_axis(text: str, top: float = 105) -> dict:
-    """A second y-axis on the right (a share beside counts), from 0 to ``top``, no grid."""
-    return {"title": text, "overlaying": "y", "side": "right", "range": [0, top], "showgrid": False}
+def right_axis(text: str, top: float = 105, step: float | None = 20) -> dict:
+    """A second y-axis on the right (a share beside counts), from 0 to ``top``, no grid.
+
+    Ticks every ``step``: left alone, the axis is ticked to line up with the left one's
+    gridlines, at numbers like 25.5 and 50.9.
+    """
+    axis = {"title": text, "overlaying": "y", "side": "right", "range": [0, top]}
+    axis |= {"showgrid": False}
+    if step:
+        axis |= {"tickmode": "linear", "tick0": 0, "dtick": step}
+    return axis

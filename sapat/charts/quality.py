@@ -113,6 +113,7 @@ def grade_bars(frame: pd.DataFrame, lang: str, by: str, title: str) -> go.Figure
             text=[number(v, lang) if v >= 4 else "" for v in shares],
             textposition="inside",
             insidetextanchor="middle",
+            textangle=0,
             customdata=graded[f"grade_{grade}"],
             hovertemplate="%{y}: %{customdata} (%{x:.1f} %)<extra>" + grade.upper() + "</extra>",
         )
@@ -152,16 +153,16 @@ def drop_chart(frame: pd.DataFrame, lang: str, title: str) -> go.Figure:
     return fig
 
 
-def attestation_bars(frame: pd.DataFrame, lang: str, title: str) -> go.Figure:
-    """One year's state attestation pass rate per programme, with its average score."""
+def attestation_bars(frame: pd.DataFrame, lang: str, by: str, title: str) -> go.Figure:
+    """One year's state attestation pass rate per faculty or programme (``attestation``),
+    the lowest at the top, each with its average score."""
     fig = titled(title, lang, max(300, 110 + _ROW * len(frame)))
     if frame.empty:
         return _empty(fig, lang)
-    part = frame.sort_values("pass_rate", ascending=False)
-    labels = program_labels(part, lang)
+    part = frame.sort_values("pass_rate")
     score = translate("col.avg_score", lang)
     fig.add_bar(
-        y=labels,
+        y=[group_label(r, by, lang) for _, r in part.iterrows()],
         x=part["pass_rate"],
         orientation="h",
         marker_color=SESSION_COLORS["state_attestation"],
@@ -192,6 +193,7 @@ def graduates_trend(frame: pd.DataFrame, lang: str, title: str) -> go.Figure:
         marker_color=GRADUATES_COLOR,
         text=[number(v, lang) for v in frame["graduates_total"]],
         textposition="inside",
+        insidetextanchor="start",  # at the foot of the bar, clear of the line above
     )
     known = frame.dropna(subset=["employment_rate"])
     fig.add_scatter(
@@ -213,15 +215,14 @@ def graduates_trend(frame: pd.DataFrame, lang: str, title: str) -> go.Figure:
     return fig
 
 
-def employment_bars(frame: pd.DataFrame, lang: str, title: str) -> go.Figure:
-    """One year's employment within a year per programme (programmes with it known)."""
+def employment_bars(frame: pd.DataFrame, lang: str, by: str, title: str) -> go.Figure:
+    """One year's employment within a year per faculty or programme (``employment``)."""
     known = frame.dropna(subset=["employment_rate"]).sort_values("employment_rate")
     fig = titled(title, lang, max(300, 110 + _ROW * len(known)))
     if known.empty:
         return _empty(fig, lang)
-    labels = program_labels(known, lang)
     fig.add_bar(
-        y=labels,
+        y=[group_label(r, by, lang) for _, r in known.iterrows()],
         x=known["employment_rate"],
         orientation="h",
         marker_color=EMPLOYMENT_COLOR,
@@ -233,5 +234,5 @@ def employment_bars(frame: pd.DataFrame, lang: str, title: str) -> go.Figure:
         showlegend=False,
     )
     fig.update_xaxes(title=translate("quality.axis.employment_rate", lang), range=[0, 108])
-    fig.update_yaxes(automargin=True)
+    fig.update_yaxes(automargin=True, autorange="reversed")
     return fig

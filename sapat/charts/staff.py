@@ -146,7 +146,7 @@ def international_trend(frame: pd.DataFrame, lang: str, title: str) -> go.Figure
     share_top = float(100 * frame["international_share"].max() or 1)
     fig.update_layout(
         yaxis={"title": translate("staff.axis.people", lang), "range": [0, top * 1.25]},
-        yaxis2=right_axis(translate("staff.axis.international_share", lang), share_top * 1.4),
+        yaxis2=right_axis(translate("staff.axis.international_share", lang), share_top * 1.4, None),
     )
     fig.update_xaxes(type="category", title=translate("staff.axis.year", lang))
     return fig

@@ -153,15 +153,23 @@ def pass_rate_drops(
     ).df()
 
 
-def attestation(conn: duckdb.DuckDBPyConnection, faculty: str | None = None) -> pd.DataFrame:
-    """State attestation per academic year and programme: sat, passed, rate, score, grades."""
+def attestation(
+    conn: duckdb.DuckDBPyConnection, by: str = "program", faculty: str | None = None
+) -> pd.DataFrame:
+    """State attestation per academic year and programme (or faculty): sat, passed, rate,
+    average score and grades, the lowest pass rate first."""
     where, params = _faculty_clause(faculty, "e.faculty")
+    group = {"faculty": "coalesce(e.faculty, '—')", "program": "e.program_code"}[by]
+    names = (
+        "any_value(p.name_ky) AS name_ky, any_value(p.name_ru) AS name_ru, "
+        "any_value(p.name_en) AS name_en"
+        if by == "program"
+        else "NULL AS name_ky, NULL AS name_ru, NULL AS name_en"
+    )
     sums = ", ".join(f"sum(e.grade_{g}) AS grade_{g}" for g in GRADES)
     return conn.execute(
         f"""
-        SELECT e.academic_year, e.program_code, any_value(p.name_ky) AS name_ky,
-               any_value(p.name_ru) AS name_ru, any_value(p.name_en) AS name_en,
-               any_value(e.faculty) AS faculty,
+        SELECT e.academic_year, {group} AS grp, {names},
                sum(e.students_total) AS students_total, sum(e.students_passed) AS students_passed,
                100.0 * sum(e.students_passed) / nullif(sum(e.students_total), 0) AS pass_rate,
                sum(e.avg_score * e.students_total) / nullif(sum(e.students_total)
@@ -169,8 +177,8 @@ def attestation(conn: duckdb.DuckDBPyConnection, faculty: str | None = None) -> 
                {sums}
         FROM exam_results e LEFT JOIN programs p ON p.program_code = e.program_code
         WHERE e.session_type = 'state_attestation' AND {where}
-        GROUP BY e.academic_year, e.program_code
-        ORDER BY e.academic_year DESC, pass_rate, e.program_code
+        GROUP BY e.academic_year, grp
+        ORDER BY e.academic_year DESC, pass_rate, grp
         """,
         params,
     ).df()
@@ -208,4 +216,35 @@ def graduates_by_year(conn: duckdb.DuckDBPyConnection, faculty: str | None = Non
         FROM graduates WHERE {where} GROUP BY ALL ORDER BY academic_year
         """,
         params,
+    ).df()
+
+
+def employment(
+    conn: duckdb.DuckDBPyConnection,
+    academic_year: str,
+    by: str = "program",
+    faculty: str | None = None,
+) -> pd.DataFrame:
+    """Graduates of one year employed within a year, per programme or faculty; only rows
+    whose employment is known. Columns: grp, name_ky/ru/en, graduates_total,
+    employed_within_year, employment_rate."""
+    where, params = _faculty_clause(faculty, "g.faculty")
+    group = {"faculty": "coalesce(g.faculty, '—')", "program": "g.program_code"}[by]
+    names = (
+        "any_value(p.name_ky) AS name_ky, any_value(p.name_ru) AS name_ru, "
+        "any_value(p.name_en) AS name_en"
+        if by == "program"
+        else "NULL AS name_ky, NULL AS name_ru, NULL AS name_en"
+    )
+    return conn.execute(
+        f"""
+        SELECT {group} AS grp, {names}, sum(g.graduates_total) AS graduates_total,
+               sum(g.employed_within_year) AS employed_within_year,
+               100.0 * sum(g.employed_within_year) / nullif(sum(g.graduates_total), 0)
+                   AS employment_rate
+        FROM graduates g LEFT JOIN programs p ON p.program_code = g.program_code
+        WHERE g.academic_year = ? AND g.employed_within_year IS NOT NULL AND {where}
+        GROUP BY grp ORDER BY employment_rate, grp
+        """,
+        [academic_year, *params],
     ).df()
