@@ -11,7 +11,7 @@ from sapat.queries import accreditation, agreements, kpis, measures
 from sapat.queries import mobility as mobility_q
 from sapat.queries import overview as q
 from sapat.queries.quality import DEFAULT_DROP_POINTS
-from sapat.report.formats import number
+from sapat.report.formats import number, percent
 from sapat.settings import degree_threshold
 from sapat.web import card, chart, entry_guard, lang, query, t
 
@@ -102,11 +102,12 @@ if any(m["year"] for m in quality.values()):
         m = quality[name]
         if m["year"] is None:
             continue
-        unit = " %" if measures.MEASURES[name].unit == "percent" else ""
         card(
             next(cells),
             t(label, year=measures.year_label(name, m["year"])),
-            f"{number(m['value'], lang(), decimals)}{unit}",
+            percent(m["value"] / 100, lang(), decimals)
+            if measures.MEASURES[name].unit == "percent"
+            else number(m["value"], lang(), decimals),
             points_delta(m["value"], m["previous"], lang(), decimals, delta_key),
         )
 

@@ -10,7 +10,7 @@ from sapat.downloads import table
 from sapat.i18n import code_label
 from sapat.queries import quality as qq
 from sapat.queries import surveys as sq
-from sapat.report.formats import number
+from sapat.report.formats import number, percent
 from sapat.web import card, chart, entry_guard, labelled, lang, query, t
 
 entry_guard()
@@ -34,7 +34,7 @@ by = "program" if faculty else "faculty"
 
 
 def rate(value: object) -> str:
-    return f"{number(value, language, 1)} %" if pd.notna(value) else "—"
+    return percent(value / 100, language, 1) if pd.notna(value) else "—"
 
 
 def coded(frame: pd.DataFrame) -> pd.DataFrame:

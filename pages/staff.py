@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from sapat.charts import staff as charts
-from sapat.display import points_delta
+from sapat.display import change_delta, points_delta
 from sapat.downloads import table
 from sapat.i18n import code_label
 from sapat.queries import staff as sq
@@ -64,7 +64,7 @@ share, share_before = figure("degree_share", 100)
 card(
     cells[1],
     t("ui.staff_degree_share", year=year),
-    f"{number(share, language, 1)} %" if share is not None else "—",
+    percent(share / 100, language, 1) if share is not None else "—",
     points_delta(share, share_before, language),
     help=t("ui.staff_threshold_help", share=percent(threshold, language)),
 )
@@ -84,7 +84,9 @@ card(
     cells[4],
     t("col.international_staff"),
     number(intl, language) if intl is not None else "—",
-    points_delta(intl, intl_before, language, 0) if intl is not None else None,
+    change_delta(int(intl), int(intl_before) if intl_before is not None else None, language)
+    if intl is not None
+    else None,
 )
 
 tabs = st.tabs(
@@ -151,7 +153,9 @@ if share_tab.open:
             below=shares["below"].map({True: flag, False: ""}),
         )
         table(
-            highlight(labelled(shown), header("below"), {flag: charts.BELOW_COLOR}),
+            highlight(labelled(shown), header("below"), {flag: charts.BELOW_COLOR}).format(
+                precision=1
+            ),
             "dl_ts_share",
             t("download.staff_degree_share", year=year),
         )

@@ -107,11 +107,16 @@ def degree_share_bars(frame: pd.DataFrame, lang: str, threshold: float, title: s
         cliponaxis=False,
         showlegend=False,
     )
-    fig.add_vline(
+    fig.add_vline(x=100 * threshold, line={"color": THRESHOLD_COLOR, "dash": "dash", "width": 2})
+    # The line's label sits above the plot, where no bar or bar label can run into it.
+    fig.add_annotation(
         x=100 * threshold,
-        line={"color": THRESHOLD_COLOR, "dash": "dash", "width": 2},
-        annotation_text=translate("staff.threshold_line", lang, share=percent(threshold, lang)),
-        annotation_position="top left",
+        y=1,
+        yref="paper",
+        yanchor="bottom",
+        text=translate("staff.threshold_line", lang, share=percent(threshold, lang)),
+        showarrow=False,
+        font={"color": THRESHOLD_COLOR},
     )
     fig.update_xaxes(title=translate("staff.axis.degree_share", lang), range=[0, 118])
     fig.update_yaxes(automargin=True, autorange="reversed")
@@ -197,10 +202,8 @@ def rating_parts(summary: pd.DataFrame, lang: str, title: str) -> go.Figure:
             y=shown[column],
             name=translate(f"col.{column}", lang),
             marker_color=color,
-            text=[number(v, lang, 1) for v in shown[column]],
-            textposition="outside",
-            cliponaxis=False,
+            hovertemplate="%{x}: %{y:.1f}<extra></extra>",
         )
     fig.update_layout(barmode="group")
-    fig.update_yaxes(title=translate("staff.axis.mean_score", lang), range=[0, 105])
+    fig.update_yaxes(title=translate("staff.axis.mean_score", lang), range=[0, 100])
     return fig

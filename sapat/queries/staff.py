@@ -39,14 +39,15 @@ def faculties(conn: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 _COMPOSITION_SUMS = f"""
-    sum(headcount) AS headcount, sum(fte) AS fte,
-    sum(doctors_of_science) AS doctors_of_science,
-    sum(candidates_of_science) AS candidates_of_science,
-    sum(phd_holders) AS phd_holders,
-    sum({DEGREE_SQL}) AS with_degree,
-    sum(headcount) - sum({DEGREE_SQL}) AS without_degree,
-    sum(professors) AS professors, sum(associate_professors) AS associate_professors,
-    sum(international_staff) AS international_staff,
+    CAST(sum(headcount) AS BIGINT) AS headcount, sum(fte) AS fte,
+    CAST(sum(doctors_of_science) AS BIGINT) AS doctors_of_science,
+    CAST(sum(candidates_of_science) AS BIGINT) AS candidates_of_science,
+    CAST(sum(phd_holders) AS BIGINT) AS phd_holders,
+    CAST(sum({DEGREE_SQL}) AS BIGINT) AS with_degree,
+    CAST(sum(headcount) - sum({DEGREE_SQL}) AS BIGINT) AS without_degree,
+    CAST(sum(professors) AS BIGINT) AS professors,
+    CAST(sum(associate_professors) AS BIGINT) AS associate_professors,
+    CAST(sum(international_staff) AS BIGINT) AS international_staff,
     sum({DEGREE_SQL}) / nullif(sum(headcount), 0) AS degree_share,
     sum(international_staff) / nullif(sum(headcount), 0) AS international_share
 """
@@ -84,7 +85,8 @@ def degree_share(
     return conn.execute(
         f"""
         WITH f AS (
-            SELECT year, faculty, sum(headcount) AS headcount, sum({DEGREE_SQL}) AS with_degree,
+            SELECT year, faculty, CAST(sum(headcount) AS BIGINT) AS headcount,
+                   CAST(sum({DEGREE_SQL}) AS BIGINT) AS with_degree,
                    sum({DEGREE_SQL}) / nullif(sum(headcount), 0) AS degree_share
             FROM staff_composition GROUP BY ALL
         )
