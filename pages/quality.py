@@ -53,7 +53,9 @@ def programme_names(frame: pd.DataFrame) -> pd.DataFrame:
 
 def named_groups(frame: pd.DataFrame) -> pd.DataFrame:
     """The ``grp`` column as the faculty or programme name it stands for, headed by ``by``."""
-    named = frame.assign(grp=[charts.group_label(r, by, language) for _, r in frame.iterrows()])
+    named = frame.assign(
+        grp=[charts.group_label(r, by, language, None) for _, r in frame.iterrows()]
+    )
     return (
         programme_names(named)
         .drop(columns=["program_name"], errors="ignore")

@@ -22,12 +22,14 @@ LABEL_LENGTH = 40
 _ROW = 26  # pixels per row of a horizontal bar chart
 
 
-def group_label(row: pd.Series, by: str, lang: str) -> str:
-    """A faculty code as it is, a programme by its name in ``lang`` (code if unnamed)."""
+def group_label(row: pd.Series, by: str, lang: str, length: int | None = LABEL_LENGTH) -> str:
+    """A faculty code as it is, a programme by its name in ``lang`` (code if unnamed),
+    shortened to ``length`` characters for an axis (None: whole, for a table)."""
     if by != "program":
         return str(row["grp"])
     name = row.get(f"name_{lang}")
-    return short(name if isinstance(name, str) and name else row["grp"], LABEL_LENGTH)
+    text = name if isinstance(name, str) and name else str(row["grp"])
+    return short(text, length) if length else text
 
 
 def program_labels(frame: pd.DataFrame, lang: str) -> list[str]:

@@ -129,7 +129,7 @@ def pass_rate_drops(
     name_ky/ru/en, faculty, prev_year, previous_rate, academic_year, pass_rate, drop (points),
     students_total; the largest drop first.
     """
-    where, params = _faculty_clause(faculty, "r.faculty")
+    where, params = _faculty_clause(faculty, "w.faculty")
     return conn.execute(
         f"""
         WITH r AS (
