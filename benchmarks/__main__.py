@@ -59,7 +59,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument(
-        "--only", choices=("demo", "rankings", "pages", "ingest", "upload", "report")
+        "--only", choices=("demo", "rankings", "pages", "quality", "ingest", "upload", "report")
     )
     args = parser.parse_args()
     if args.only in (None, "demo"):
@@ -68,6 +68,8 @@ def main() -> None:
         ranking_import.run()
     if args.only in (None, "pages"):
         pages.run()
+    if args.only == "quality":  # a part of "pages", on its own
+        pages.run_quality()
     if args.only in (None, "ingest"):
         bench_ingest(args.rows)
     if args.only in (None, "upload"):

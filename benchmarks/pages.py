@@ -19,7 +19,7 @@ from benchmarks.mobility_warehouse import build_large
 from benchmarks.ranking_import import RANKINGS
 from pipelines.demo import build_demo
 from pipelines.ranking_tables import import_ranking_table
-from sapat import db
+from sapat import auth, db
 from sapat.i18n import translate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,10 +55,25 @@ def _shared_cache(shared: bool = True) -> None:
     _CLEAR_BEFORE_RUN = not shared
 
 
+BENCH_USER = "bench"
+
+
+def _signed_in_user() -> str:
+    """A viewer account in $SAPAT_DB, so the pages themselves run and not the sign-in form."""
+    conn = db.connect(os.environ["SAPAT_DB"])
+    try:
+        if auth.get_user(conn, BENCH_USER) is None:
+            auth.add_user(conn, BENCH_USER, auth.generate_password(), ("viewer",))
+    finally:
+        conn.close()
+    return BENCH_USER
+
+
 def time_page(page: str, state: dict | None = None, runs: int = 5) -> tuple[float, float]:
     """(cold, median warm) seconds of one page script run through app.py."""
     at = app_test.AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.session_state["lang"] = "en"
+    at.session_state["user"] = _signed_in_user()
     at.run()
     if page != "pages/overview.py":
         at.switch_page(page)
@@ -75,6 +90,7 @@ def time_page(page: str, state: dict | None = None, runs: int = 5) -> tuple[floa
         at.run()
         warm.append(time.perf_counter() - started)
     assert not at.exception, at.exception
+    assert not at.text_input, "the sign-in form ran instead of the page"
     return cold, statistics.median(warm)
 
 
@@ -106,6 +122,49 @@ def mobility_tabs(path: Path, label: str) -> None:
     _shared_cache()
 
 
+QUALITY_PAGES = {
+    "pages/quality.py": (
+        "quality_tab",
+        "aq_faculty",
+        ("pass_rates", "grades", "drops", "attestation", "graduates", "surveys"),
+        "ui.quality_tab_",
+    ),
+    "pages/staff.py": (
+        "staff_tab",
+        "ts_faculty",
+        ("composition", "degree_share", "international", "rating"),
+        "ui.staff_tab_",
+    ),
+}
+
+
+def quality_pages(path: Path) -> None:
+    """Both academic quality pages, every tab, all faculties and one, cached and not."""
+    os.environ["SAPAT_DB"] = str(path)
+    for cached in (True, False):
+        _shared_cache(cached)
+        for page, (tab_key, faculty_key, tabs, prefix) in QUALITY_PAGES.items():
+            for tab in tabs:
+                for faculty in (None, "MATH"):
+                    state = {tab_key: translate(f"{prefix}{tab}", "en"), faculty_key: faculty}
+                    report(
+                        f"{page} ({tab} tab, {faculty or 'all faculties'}), demo warehouse, "
+                        f"{'cached' if cached else 'no cache'}",
+                        page,
+                        state,
+                    )
+    _shared_cache()
+
+
+def run_quality() -> None:
+    set_log_level("error")
+    _shared_cache()
+    with tempfile.TemporaryDirectory() as tmp:
+        demo = Path(tmp) / "demo.duckdb"
+        build_demo(demo)
+        quality_pages(demo)
+
+
 def run() -> None:
     set_log_level("error")  # bare-mode AppTest runs warn once per widget
     _shared_cache()
@@ -115,6 +174,8 @@ def run() -> None:
         os.environ["SAPAT_DB"] = str(demo)
         report("overview page, demo warehouse", "pages/overview.py")
         report("rankings page, demo warehouse", "pages/rankings.py")
+        quality_pages(demo)
+        os.environ["SAPAT_DB"] = str(demo)
         full = Path(tmp) / "full.duckdb"
         shutil.copy(demo, full)
         conn = db.connect(full)

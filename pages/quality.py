@@ -7,7 +7,7 @@ from sapat.charts import quality as charts
 from sapat.charts import surveys as survey_charts
 from sapat.display import points_delta
 from sapat.downloads import table
-from sapat.i18n import code_label
+from sapat.i18n import code_label, translate
 from sapat.queries import quality as qq
 from sapat.queries import surveys as sq
 from sapat.report.formats import number, percent
@@ -26,7 +26,7 @@ if not opts["years"] and not survey_years:
 faculty = st.selectbox(
     t("ui.quality_faculty"),
     [None, *opts["faculties"]],
-    format_func=lambda f: t("ui.all_faculties") if f is None else f,
+    format_func=lambda f: translate("ui.all_faculties", language) if f is None else f,
     key="aq_faculty",
     width=320,
 )
@@ -151,8 +151,9 @@ if grades_tab.open:
             session = st.selectbox(
                 t("ui.quality_session"),
                 sessions,
-                format_func=lambda s: t(
+                format_func=lambda s: translate(
                     "ui.quality_session_label",
+                    language,
                     year=s[0],
                     semester=s[1],
                     type=code_label(s[2], language),
@@ -264,7 +265,9 @@ if surveys_tab.open:
             group = left.selectbox(
                 t("ui.surveys_group"),
                 [None, *groups],
-                format_func=lambda g: t("ui.all") if g is None else code_label(g, language),
+                format_func=lambda g: (
+                    translate("ui.all", language) if g is None else code_label(g, language)
+                ),
                 key="sv_group",
             )
             year = right.selectbox(t("ui.quality_year"), survey_years[::-1], key="sv_year")

@@ -6,7 +6,7 @@ import streamlit as st
 from sapat.charts import staff as charts
 from sapat.display import change_delta, points_delta
 from sapat.downloads import table
-from sapat.i18n import code_label
+from sapat.i18n import code_label, translate
 from sapat.queries import staff as sq
 from sapat.report.formats import number, percent
 from sapat.settings import degree_threshold
@@ -28,7 +28,7 @@ year = left.selectbox(t("ui.staff_year"), years, key="ts_year")
 faculty = right.selectbox(
     t("ui.quality_faculty"),
     [None, *query(sq.faculties)],
-    format_func=lambda f: t("ui.all_faculties") if f is None else f,
+    format_func=lambda f: translate("ui.all_faculties", language) if f is None else f,
     key="ts_faculty",
 )
 
