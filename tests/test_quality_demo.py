@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import duckdb
 import pytest
 
@@ -237,8 +235,7 @@ def test_surveys_ask_the_four_groups_in_three_languages(wh):
     assert trend[-1][1] > trend[0][1]
 
 
-def test_the_demo_build_stays_quick(tmp_path):
-    start = time.perf_counter()
+def test_the_demo_build_reports_every_quality_dataset(tmp_path):
+    # How long the build takes is measured by `python -m benchmarks --only demo`.
     counts = build_demo(tmp_path / "demo.duckdb")
-    assert time.perf_counter() - start < 10
     assert all(counts[name] > 0 for name in QUALITY)
