@@ -146,6 +146,7 @@ def test_empty_warehouse(conn):
         "previous_value",
         "change",
         "history",
+        "measure",
     ]
     assert k.history(conn, "x").empty
     assert k.by_faculty(conn, "x", 2024).empty
