@@ -3,12 +3,13 @@
 import pandas as pd
 import streamlit as st
 
+from sapat import auth
 from sapat.charts import kpis as charts
 from sapat.downloads import table
 from sapat.queries import kpis as kq
-from sapat.web import chart, entry_guard, header, highlight, lang, query, t
+from sapat.web import chart, cursor, entry_guard, header, highlight, lang, query, t
 
-entry_guard()
+user = entry_guard()
 
 
 st.header(t("ui.kpis_title"), divider="gray")
@@ -38,6 +39,39 @@ def status_text(status: str) -> str:
     return t(f"kpis.status.{status}")
 
 
+def measure_label(measure: str | None) -> str:
+    return t(f"measure.{measure}") if measure else t("kpis.link_uploaded")
+
+
+def link_control(code: str, name: str, unit: str, linked: str | None) -> None:
+    """Editors of KPIs choose whether this KPI is computed from a quality measure."""
+    options = [None, *kq.measure_choices(unit)]
+    if linked and linked not in options:
+        options.append(linked)
+    with st.container(border=True):
+        choice = st.selectbox(
+            t("kpis.link_label"),
+            options,
+            index=options.index(linked),
+            format_func=measure_label,
+            help=t("kpis.link_help"),
+            key=f"kpi_link_{code}",
+        )
+        if st.button(t("kpis.link_save"), key="kpi_link_save"):
+            try:
+                if choice is None:
+                    changed = kq.unlink(cursor(), code, user.username)
+                    done = t("kpis.unlinked", name=name)
+                else:
+                    changed = kq.link(cursor(), code, choice, user.username)
+                    done = t("kpis.linked", name=name, measure=measure_label(choice))
+            except kq.LinkError as exc:
+                st.error(exc.message(lang()))
+                return
+            st.session_state["_kpi_link_message"] = done if changed else t("kpis.link_unchanged")
+            st.rerun()
+
+
 counts = query(kq.status_counts, year)
 with right:
     cols = st.columns(len(kq.STATUSES))
@@ -53,6 +87,7 @@ shown = pd.DataFrame(
         header("change"): card["change"],
         header("history"): card["history"],
         header("unit"): card["unit"].map(lambda u: t(f"code.{u}")),
+        t("kpis.col_computed"): card["measure"].notna(),
     }
 )
 status_colors = {status_text(k): c for k, c in charts.STATUS_COLORS.items()}
@@ -72,6 +107,14 @@ labels = dict(zip(card["code"], card[f"name_{lang()}"], strict=True))
 code = st.selectbox(t("ui.kpis_choose"), codes, format_func=labels.get, key="kpi_code")
 row = card.set_index("code").loc[code]
 st.caption(t(f"kpis.direction.{row['direction']}"))
+linked = row["measure"] if pd.notna(row["measure"]) else None
+if linked:
+    st.caption(t("kpis.computed", measure=t(f"measure.{linked}")))
+message = st.session_state.pop("_kpi_link_message", None)
+if message:
+    st.success(message)
+if auth.can_edit(user.roles, "kpi_values"):
+    link_control(code, labels[code], row["unit"], linked)
 one, two = st.columns(2)
 chart(
     one,
