@@ -39,32 +39,31 @@ def status_text(status: str) -> str:
     return t(f"kpis.status.{status}")
 
 
-def measure_label(measure: str | None) -> str:
-    return t(f"measure.{measure}") if measure else t("kpis.link_uploaded")
-
-
 def link_control(code: str, name: str, unit: str, linked: str | None) -> None:
     """Editors of KPIs choose whether this KPI is computed from a quality measure."""
-    options = [None, *kq.measure_choices(unit)]
-    if linked and linked not in options:
-        options.append(linked)
+    # "" stands for "not computed": uploaded values.
+    names = {"": t("kpis.link_uploaded")}
+    names |= {m: t(f"measure.{m}") for m in kq.measure_choices(unit)}
+    if linked and linked not in names:
+        names[linked] = t(f"measure.{linked}")
+    options = list(names)
     with st.container(border=True):
         choice = st.selectbox(
             t("kpis.link_label"),
             options,
-            index=options.index(linked),
-            format_func=measure_label,
+            index=options.index(linked or ""),
+            format_func=names.get,
             help=t("kpis.link_help"),
             key=f"kpi_link_{code}",
         )
         if st.button(t("kpis.link_save"), key="kpi_link_save"):
             try:
-                if choice is None:
+                if not choice:
                     changed = kq.unlink(cursor(), code, user.username)
                     done = t("kpis.unlinked", name=name)
                 else:
                     changed = kq.link(cursor(), code, choice, user.username)
-                    done = t("kpis.linked", name=name, measure=measure_label(choice))
+                    done = t("kpis.linked", name=name, measure=names[choice])
             except kq.LinkError as exc:
                 st.error(exc.message(lang()))
                 return
