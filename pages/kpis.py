@@ -47,7 +47,7 @@ def link_control(code: str, name: str, unit: str, linked: str | None) -> None:
     if linked and linked not in names:
         names[linked] = t(f"measure.{linked}")
     options = list(names)
-    with st.container(border=True):
+    with st.columns([3, 2])[0], st.container(border=True):
         choice = st.selectbox(
             t("kpis.link_label"),
             options,
@@ -112,7 +112,8 @@ if linked:
 message = st.session_state.pop("_kpi_link_message", None)
 if message:
     st.success(message)
-if auth.can_edit(user.roles, "kpi_values"):
+# Only where there is a choice: no measure is counted in, say, som or ranks.
+if auth.can_edit(user.roles, "kpi_values") and (linked or kq.measure_choices(row["unit"])):
     link_control(code, labels[code], row["unit"], linked)
 one, two = st.columns(2)
 chart(
