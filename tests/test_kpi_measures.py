@@ -411,3 +411,12 @@ def test_a_viewer_sees_that_a_kpi_is_computed(db_path, env_db):
     label = EN[f"measure.{MEASURE}"]
     assert EN["kpis.computed"].format(measure=label) in [c.value for c in at.caption]
     assert not any(b.key == "kpi_link_save" for b in at.button)
+
+
+def test_no_control_for_a_kpi_no_measure_can_compute(db_path, env_db):
+    page_warehouse(env_db(db_path))
+    conn = db.connect(db_path)
+    conn.execute("UPDATE kpi_definitions SET unit = 'som'")
+    conn.close()
+    at = open_kpis("kpieditor")
+    assert not any(b.key == "kpi_link_save" for b in at.button)
