@@ -3,12 +3,13 @@
 import pandas as pd
 import streamlit as st
 
+from sapat import auth
 from sapat.charts import kpis as charts
 from sapat.downloads import table
 from sapat.queries import kpis as kq
-from sapat.web import chart, entry_guard, header, highlight, lang, query, t
+from sapat.web import chart, cursor, entry_guard, header, highlight, lang, query, t
 
-entry_guard()
+user = entry_guard()
 
 
 st.header(t("ui.kpis_title"), divider="gray")
@@ -38,6 +39,38 @@ def status_text(status: str) -> str:
     return t(f"kpis.status.{status}")
 
 
+def link_control(code: str, name: str, unit: str, linked: str | None) -> None:
+    """Editors of KPIs choose whether this KPI is computed from a quality measure."""
+    # "" stands for "not computed": uploaded values.
+    names = {"": t("kpis.link_uploaded")}
+    names |= {m: t(f"measure.{m}") for m in kq.measure_choices(unit)}
+    if linked and linked not in names:
+        names[linked] = t(f"measure.{linked}")
+    options = list(names)
+    with st.columns([3, 2])[0], st.container(border=True):
+        choice = st.selectbox(
+            t("kpis.link_label"),
+            options,
+            index=options.index(linked or ""),
+            format_func=names.get,
+            help=t("kpis.link_help"),
+            key=f"kpi_link_{code}",
+        )
+        if st.button(t("kpis.link_save"), key="kpi_link_save"):
+            try:
+                if not choice:
+                    changed = kq.unlink(cursor(), code, user.username)
+                    done = t("kpis.unlinked", name=name)
+                else:
+                    changed = kq.link(cursor(), code, choice, user.username)
+                    done = t("kpis.linked", name=name, measure=names[choice])
+            except kq.LinkError as exc:
+                st.error(exc.message(lang()))
+                return
+            st.session_state["_kpi_link_message"] = done if changed else t("kpis.link_unchanged")
+            st.rerun()
+
+
 counts = query(kq.status_counts, year)
 with right:
     cols = st.columns(len(kq.STATUSES))
@@ -53,6 +86,7 @@ shown = pd.DataFrame(
         header("change"): card["change"],
         header("history"): card["history"],
         header("unit"): card["unit"].map(lambda u: t(f"code.{u}")),
+        t("kpis.col_computed"): card["measure"].notna(),
     }
 )
 status_colors = {status_text(k): c for k, c in charts.STATUS_COLORS.items()}
@@ -72,6 +106,15 @@ labels = dict(zip(card["code"], card[f"name_{lang()}"], strict=True))
 code = st.selectbox(t("ui.kpis_choose"), codes, format_func=labels.get, key="kpi_code")
 row = card.set_index("code").loc[code]
 st.caption(t(f"kpis.direction.{row['direction']}"))
+linked = row["measure"] if pd.notna(row["measure"]) else None
+if linked:
+    st.caption(t("kpis.computed", measure=t(f"measure.{linked}")))
+message = st.session_state.pop("_kpi_link_message", None)
+if message:
+    st.success(message)
+# Only where there is a choice: no measure is counted in, say, som or ranks.
+if auth.can_edit(user.roles, "kpi_values") and (linked or kq.measure_choices(row["unit"])):
+    link_control(code, labels[code], row["unit"], linked)
 one, two = st.columns(2)
 chart(
     one,

@@ -25,6 +25,8 @@ from pipelines.ranking_tables import RankingImport, import_ranking_table
 from pipelines.template import template_bytes
 from sapat import auth, db
 from sapat.i18n import LANGUAGES, code_label, translate
+from sapat.queries import kpis as kq
+from sapat.queries.measures import MEASURES
 from sapat.report.spec import SECTIONS
 from schemas.codes import RANKINGS
 from schemas.registry import DATASETS, get_dataset
@@ -516,6 +518,60 @@ def add_users_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--role", action="append", required=True, metavar="ROLE", help=role_help)
 
 
+def cmd_kpis(args: argparse.Namespace) -> int:
+    lang = _lang(args)
+    action = args.kpis_command
+    if action == "link" and args.measure not in MEASURES:
+        # Said before the warehouse is opened, like a wrong role of `users`.
+        exc = kq.LinkError("unknown_measure", measure=args.measure, measures=", ".join(MEASURES))
+        print(translate("kpis.cli.refused", lang, reason=exc.message(lang)), file=sys.stderr)
+        return EXIT_REJECTED
+    conn = _open(args, lang)
+    try:
+        if action == "links":
+            frame = kq.links(conn)
+            if frame.empty:
+                print(translate("kpis.cli.no_links", lang))
+            for r in frame.itertuples():
+                at = "" if r.linked_at is None else f"{r.linked_at:%Y-%m-%d %H:%M}"
+                gone = "" if r.defined else "\t" + translate("kpis.cli.gone", lang)
+                print(f"{r.code}\t{r.measure}\t{r.linked_by or ''}\t{at}{gone}")
+        elif action == "link":
+            changed = kq.link(conn, args.code, args.measure, _user())
+            key = "kpis.cli.linked" if changed else "kpis.cli.already_linked"
+            print(translate(key, lang, code=args.code, measure=args.measure))
+        else:
+            changed = kq.unlink(conn, args.code, _user())
+            key = "kpis.cli.unlinked" if changed else "kpis.cli.not_linked"
+            print(translate(key, lang, code=args.code))
+    except kq.LinkError as exc:
+        print(translate("kpis.cli.refused", lang, reason=exc.message(lang)), file=sys.stderr)
+        return EXIT_REJECTED
+    return EXIT_OK
+
+
+def add_kpis_parser(sub: argparse._SubParsersAction) -> None:
+    """`kpis link|unlink|links`: which KPIs are computed from a quality measure."""
+    group = sub.add_parser("kpis", help="compute KPIs from academic quality measures")
+    group.set_defaults(func=cmd_kpis)
+    kpis = group.add_subparsers(dest="kpis_command", required=True)
+
+    def add(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = kpis.add_parser(name, help=help_text)
+        p.add_argument("--db", help="warehouse file (default: $SAPAT_DB or data/sapat.duckdb)")
+        p.add_argument(
+            "--lang", choices=LANGUAGES, help="language of messages (default: $SAPAT_LANG or en)"
+        )
+        return p
+
+    p = add("link", "compute a KPI from a measure (its uploaded values stay for other years)")
+    p.add_argument("code", help="KPI code")
+    p.add_argument("measure", help=f"one of {', '.join(MEASURES)}")
+    p = add("unlink", "use a KPI's uploaded values again")
+    p.add_argument("code", help="KPI code")
+    add("links", "list the KPIs computed from a measure")
+
+
 def add_mapping_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--mapping",
@@ -592,6 +648,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("restore", cmd_restore, "put a backup in place of the warehouse (dashboard stopped)")
     p.add_argument("file")
     add_users_parser(sub)
+    add_kpis_parser(sub)
     return parser
 
 

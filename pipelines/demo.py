@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipelines.demo_data import generate
+from pipelines.demo_data import KPI_MEASURES, generate
 from pipelines.ingest import ingest_frame
 from pipelines.problems import FileRejected
 from sapat import db
+from sapat.queries import kpis
 
 # Referenced tables first: licences name programmes, KPI values name KPI definitions.
 LOAD_ORDER = (
@@ -70,6 +71,8 @@ def build_demo(path: Path) -> dict[str, int]:
                 )
                 raise RuntimeError(f"demo data for {name} failed validation: {first}")
             counts[name] = report.result.rows_loaded
+        for code, measure in KPI_MEASURES.items():
+            kpis.link(conn, code, measure, "demo")
         db.set_meta(conn, "demo", "true")
         conn.execute("CHECKPOINT")
     finally:

@@ -401,7 +401,7 @@ RANKING_COUNTS = (
 
 def test_kpi_definitions(frames):
     d = frames["kpi_definitions"]
-    assert len(d) == 20
+    assert len(d) == 21
     assert set(RANKING_COUNTS) <= set(d.code)
     assert set(d.direction) == set(codes.KPI_DIRECTION)
     assert set(d.category) == set(codes.KPI_CATEGORY)

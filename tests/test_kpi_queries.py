@@ -146,6 +146,7 @@ def test_empty_warehouse(conn):
         "previous_value",
         "change",
         "history",
+        "measure",
     ]
     assert k.history(conn, "x").empty
     assert k.by_faculty(conn, "x", 2024).empty
@@ -383,12 +384,12 @@ def test_demo_warehouse(demo_db):
     try:
         latest = k.years(conn)[0]
         card = k.scorecard(conn, latest)
-        assert len(card) == 20 and card["code"].is_unique
+        assert len(card) == 21 and card["code"].is_unique
         assert set(card["status"]) <= set(k.STATUSES)
         assert (card["status"] == "off_track").any()
         assert not k.off_track(conn).empty
         counts = k.status_counts(conn, latest)
-        assert sum(counts.values()) == 20 and counts["off_track"] >= 1
+        assert sum(counts.values()) == 21 and counts["off_track"] >= 1
         assert counts == card["status"].value_counts().reindex(k.STATUSES, fill_value=0).to_dict()
         split = [c for c in card["code"] if len(k.scopes(conn, c)) > 1]
         assert split

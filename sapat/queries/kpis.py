@@ -1,11 +1,22 @@
-"""Strategy KPIs against their targets: scorecard, history, faculty split, status counts."""
+"""Strategy KPIs against their targets: scorecard, history, faculty split, status counts.
+
+A KPI may be linked to an academic quality measure (``sapat.queries.measures``); every query
+here then reads its *effective* values (``effective_sql``): the measure's value wins for each
+(year, unit scope) it covers, uploaded values fill the rest.
+"""
 
 from __future__ import annotations
 
 import math
+from datetime import datetime
+from typing import Any
 
 import duckdb
 import pandas as pd
+
+from sapat import db
+from sapat.i18n import translate
+from sapat.queries import measures
 
 STATUSES = ("on_track", "at_risk", "off_track", "no_target", "no_value")
 # The order in which a scorecard shows statuses: what needs attention first.
@@ -65,10 +76,73 @@ def status_sql(value: str, target: str, direction: str, margin: str = "$margin")
     END"""
 
 
+class LinkError(ValueError):
+    """A refused link or unlink; ``code`` names the kpis.error.* message for the UI and CLI."""
+
+    def __init__(self, code: str, /, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+    def message(self, lang: str) -> str:
+        return translate(f"kpis.error.{self.code}", lang, **self.params)
+
+
+def linked_measures(conn: duckdb.DuckDBPyConnection) -> list[str]:
+    """Known measures some KPI points at (a link to a measure since removed is ignored)."""
+    rows = conn.execute("SELECT DISTINCT measure FROM kpi_measures ORDER BY measure").fetchall()
+    return [r[0] for r in rows if r[0] in measures.MEASURES]
+
+
+def effective_sql(conn: duckdb.DuckDBPyConnection) -> str:
+    """The CTEs ``kpi_links`` and ``kpi_eff`` (to follow ``WITH``), which every query reads.
+
+    kpi_links(code, measure): defined KPIs linked to a known measure.
+    kpi_eff(code, year, unit_scope, value, source, measure): kpi_values with, for a linked
+    KPI, the measure's rows in place of the uploaded ones for the same (year, unit_scope);
+    uploaded rows the measure does not cover stay. ``measure`` is NULL on uploaded rows.
+    Only the measures some KPI is linked to are computed, which is why this reads the links
+    first: a query never pays for the other measures.
+    """
+    known = ", ".join(f"'{name}'" for name in measures.MEASURES)
+    links = f"""
+kpi_links AS (
+    SELECT l.code, l.measure
+    FROM kpi_measures l JOIN kpi_definitions d ON d.code = l.code
+    WHERE l.measure IN ({known})
+)"""
+    linked = linked_measures(conn)
+    if not linked:
+        return f"""{links},
+kpi_eff AS (
+    SELECT code, year, unit_scope, value, source, CAST(NULL AS VARCHAR) AS measure
+    FROM kpi_values
+)"""
+    # Names come from MEASURES (checked above), never from the table: safe to splice.
+    computed = "\nUNION ALL\n".join(measures.measure_sql(name) for name in linked)
+    return f"""{links},
+kpi_measured AS MATERIALIZED (
+    SELECT k.code, CAST(m.year AS INTEGER) AS year, m.unit_scope, m.value, k.measure
+    FROM kpi_links k JOIN ({computed}) m ON m.measure = k.measure
+),
+kpi_eff AS (
+    SELECT code, year, unit_scope, value, CAST(NULL AS VARCHAR) AS source, measure
+    FROM kpi_measured
+    UNION ALL
+    SELECT v.code, v.year, v.unit_scope, v.value, v.source, CAST(NULL AS VARCHAR)
+    FROM kpi_values v
+    WHERE NOT EXISTS (
+        SELECT 1 FROM kpi_measured x
+        WHERE x.code = v.code AND x.year = v.year AND x.unit_scope = v.unit_scope
+    )
+)"""
+
+
 _SEVERITY_SQL = "list_position([{}], {{status}})".format(", ".join(f"'{s}'" for s in SEVERITY))
 
 # One row per KPI definition for ($year, $scope): value, target, status, previous year,
-# and the finite values of every year up to $year (oldest first) for a sparkline.
+# the finite values of every year up to $year (oldest first) for a sparkline, and the
+# measure it is computed from (NULL: uploaded values). Follows ``effective_sql``.
 _CARD_CTE = f"""
 card AS (
     SELECT d.code, d.name_ky, d.name_ru, d.name_en, d.unit, d.direction, d.category, d.owner,
@@ -76,17 +150,19 @@ card AS (
            {status_sql("cur.value", "tgt.target", "d.direction")} AS status,
            prev.value AS previous_value,
            cur.value - prev.value AS change,
-           coalesce(hist.history, CAST([] AS DOUBLE[])) AS history
+           coalesce(hist.history, CAST([] AS DOUBLE[])) AS history,
+           lk.measure
     FROM kpi_definitions d
-    LEFT JOIN kpi_values cur
+    LEFT JOIN kpi_links lk ON lk.code = d.code
+    LEFT JOIN kpi_eff cur
       ON cur.code = d.code AND cur.year = $year AND cur.unit_scope = $scope
     LEFT JOIN kpi_targets tgt
       ON tgt.code = d.code AND tgt.year = $year AND tgt.unit_scope = $scope
-    LEFT JOIN kpi_values prev
+    LEFT JOIN kpi_eff prev
       ON prev.code = d.code AND prev.year = $year - 1 AND prev.unit_scope = $scope
     LEFT JOIN (
         SELECT code, list(value ORDER BY year) AS history
-        FROM kpi_values
+        FROM kpi_eff
         WHERE year <= $year AND unit_scope = $scope AND isfinite(value)
         GROUP BY code
     ) hist ON hist.code = d.code
@@ -104,8 +180,9 @@ def _card_params(year: int | None, unit_scope: str) -> dict:
 def years(conn: duckdb.DuckDBPyConnection) -> list[int]:
     """Years with any KPI value or target (any unit scope), latest first."""
     rows = conn.execute(
-        """
-        SELECT year FROM kpi_values UNION SELECT year FROM kpi_targets
+        f"""
+        WITH {effective_sql(conn)}
+        SELECT year FROM kpi_eff UNION SELECT year FROM kpi_targets
         ORDER BY year DESC
         """
     ).fetchall()
@@ -120,12 +197,13 @@ def scorecard(
     Columns: code, name_ky, name_ru, name_en, unit, direction, category, owner, value,
     target, status (see ``classify``), previous_value (year - 1), change (value -
     previous_value, NaN when either is missing), history (a list of floats: the values of
-    every year up to ``year``, oldest first, years without a value skipped; [] if none).
+    every year up to ``year``, oldest first, years without a value skipped; [] if none),
+    measure (the measure the KPI is computed from, None for uploaded values).
     Sorted by category, then status severity (``SEVERITY``), then code.
     """
     frame = conn.execute(
         f"""
-        WITH {_CARD_CTE}
+        WITH {effective_sql(conn)}, {_CARD_CTE}
         SELECT * FROM card
         ORDER BY category, {_SEVERITY_SQL.format(status="status")}, code
         """,
@@ -147,8 +225,9 @@ def history(
     """
     return conn.execute(
         f"""
-        WITH yrs AS (
-            SELECT year FROM kpi_values WHERE code = $code AND unit_scope = $scope
+        WITH {effective_sql(conn)},
+        yrs AS (
+            SELECT year FROM kpi_eff WHERE code = $code AND unit_scope = $scope
             UNION
             SELECT year FROM kpi_targets WHERE code = $code AND unit_scope = $scope
         ),
@@ -158,7 +237,7 @@ def history(
                {status_sql("v.value", "t.target", "dir.direction")} AS status
         FROM yrs y
         CROSS JOIN dir
-        LEFT JOIN kpi_values v
+        LEFT JOIN kpi_eff v
           ON v.code = $code AND v.year = y.year AND v.unit_scope = $scope
         LEFT JOIN kpi_targets t
           ON t.code = $code AND t.year = y.year AND t.unit_scope = $scope
@@ -176,8 +255,9 @@ def by_faculty(conn: duckdb.DuckDBPyConnection, code: str, year: int) -> pd.Data
     """
     return conn.execute(
         f"""
-        WITH units AS (
-            SELECT unit_scope FROM kpi_values WHERE code = $code AND year = $year
+        WITH {effective_sql(conn)},
+        units AS (
+            SELECT unit_scope FROM kpi_eff WHERE code = $code AND year = $year
             UNION
             SELECT unit_scope FROM kpi_targets WHERE code = $code AND year = $year
         ),
@@ -187,7 +267,7 @@ def by_faculty(conn: duckdb.DuckDBPyConnection, code: str, year: int) -> pd.Data
                {status_sql("v.value", "t.target", "dir.direction")} AS status
         FROM units u
         CROSS JOIN dir
-        LEFT JOIN kpi_values v
+        LEFT JOIN kpi_eff v
           ON v.code = $code AND v.year = $year AND v.unit_scope = u.unit_scope
         LEFT JOIN kpi_targets t
           ON t.code = $code AND t.year = $year AND t.unit_scope = u.unit_scope
@@ -201,8 +281,9 @@ def by_faculty(conn: duckdb.DuckDBPyConnection, code: str, year: int) -> pd.Data
 def scopes(conn: duckdb.DuckDBPyConnection, code: str) -> list[str]:
     """Unit scopes with any value of this KPI: 'university' first, then faculties A–Z."""
     rows = conn.execute(
-        """
-        SELECT DISTINCT unit_scope FROM kpi_values WHERE code = ?
+        f"""
+        WITH {effective_sql(conn)}
+        SELECT DISTINCT unit_scope FROM kpi_eff WHERE code = ?
         ORDER BY unit_scope <> 'university', unit_scope
         """,
         [str(code)],
@@ -213,7 +294,7 @@ def scopes(conn: duckdb.DuckDBPyConnection, code: str) -> list[str]:
 def latest_year(conn: duckdb.DuckDBPyConnection) -> int | None:
     """The latest year with any university-level KPI value."""
     row = conn.execute(
-        "SELECT max(year) FROM kpi_values WHERE unit_scope = 'university'"
+        f"WITH {effective_sql(conn)} SELECT max(year) FROM kpi_eff WHERE unit_scope = 'university'"
     ).fetchone()
     return None if row is None or row[0] is None else int(row[0])
 
@@ -228,7 +309,7 @@ def off_track(conn: duckdb.DuckDBPyConnection, year: int | None = None) -> pd.Da
         year = latest_year(conn)
     return conn.execute(
         f"""
-        WITH {_CARD_CTE}
+        WITH {effective_sql(conn)}, {_CARD_CTE}
         SELECT code, name_ky, name_ru, name_en, value, target, unit, direction
         FROM card
         WHERE status = 'off_track'
@@ -243,11 +324,80 @@ def status_counts(
 ) -> dict[str, int]:
     """How many KPI definitions have each status in ``year``: every STATUSES key, in order."""
     rows = conn.execute(
-        f"WITH {_CARD_CTE} SELECT status, count(*) FROM card GROUP BY status",
+        f"WITH {effective_sql(conn)}, {_CARD_CTE} SELECT status, count(*) FROM card GROUP BY status",
         _card_params(year, unit_scope),
     ).fetchall()
     found = {status: int(n) for status, n in rows}
     return {status: found.get(status, 0) for status in STATUSES}
+
+
+# --- links to measures ----------------------------------------------------------------------
+def measure_choices(unit: str) -> list[str]:
+    """The measures a KPI of ``unit`` may be computed from: those of the same unit."""
+    return [name for name, m in measures.MEASURES.items() if m.unit == unit]
+
+
+def links(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every KPI link: code, measure, linked_by, linked_at, defined (the KPI still exists),
+    by code."""
+    return conn.execute(
+        """
+        SELECT l.code, l.measure, l.linked_by, l.linked_at, d.code IS NOT NULL AS defined
+        FROM kpi_measures l LEFT JOIN kpi_definitions d ON d.code = l.code
+        ORDER BY l.code
+        """
+    ).df()
+
+
+def link(conn: duckdb.DuckDBPyConnection, code: str, measure: str, user: str) -> bool:
+    """Compute KPI ``code`` from ``measure`` from now on; False if it already was.
+
+    Refused (LinkError) for an unknown measure, an undefined KPI, or a KPI whose unit is not
+    the measure's (a percent measure would read as nonsense in a count KPI). The link, its
+    audit row and the data version bump are one transaction.
+    """
+    code, measure = str(code).strip(), str(measure).strip()
+    if measure not in measures.MEASURES:
+        raise LinkError("unknown_measure", measure=measure, measures=", ".join(measures.MEASURES))
+    unit = measures.MEASURES[measure].unit
+    with db.transaction(conn):
+        row = conn.execute("SELECT unit FROM kpi_definitions WHERE code = ?", [code]).fetchone()
+        if row is None:
+            raise LinkError("unknown_kpi", code=code)
+        if row[0] != unit:
+            raise LinkError(
+                "unit_mismatch", code=code, measure=measure, kpi_unit=row[0], measure_unit=unit
+            )
+        before = conn.execute("SELECT measure FROM kpi_measures WHERE code = ?", [code]).fetchone()
+        if before is not None and before[0] == measure:
+            return False
+        conn.execute(
+            "INSERT OR REPLACE INTO kpi_measures (code, measure, linked_by, linked_at) "
+            "VALUES (?, ?, ?, ?)",
+            [code, measure, user, datetime.now()],
+        )
+        was = f" (was {before[0]})" if before is not None else ""
+        db.audit(conn, user, "kpi_linked", f"{code} → {measure}{was}")
+        db.bump_data_version(conn)
+    return True
+
+
+def unlink(conn: duckdb.DuckDBPyConnection, code: str, user: str) -> bool:
+    """Use KPI ``code``'s uploaded values again; False if it was not linked.
+
+    Refused (LinkError) for a code that is neither defined nor linked.
+    """
+    code = str(code).strip()
+    with db.transaction(conn):
+        before = conn.execute("SELECT measure FROM kpi_measures WHERE code = ?", [code]).fetchone()
+        if before is None:
+            if conn.execute("SELECT 1 FROM kpi_definitions WHERE code = ?", [code]).fetchone():
+                return False
+            raise LinkError("unknown_kpi", code=code)
+        conn.execute("DELETE FROM kpi_measures WHERE code = ?", [code])
+        db.audit(conn, user, "kpi_unlinked", f"{code} (was {before[0]})")
+        db.bump_data_version(conn)
+    return True
 
 
 def _finite(x: object) -> bool:
