@@ -1691,6 +1691,31 @@ def _quality_surveys(ctx: _Context) -> SlideSpec | None:
     )
 
 
+def _quality_risks(ctx: _Context) -> list[tuple[int, str]]:
+    """Faculties below the licensing degree share (act now: the licence depends on it) and
+    programmes whose pass rate fell sharply (plan: the faculty has to explain and act)."""
+    bullets: list[tuple[int, str]] = []
+    below = _below_threshold(ctx)
+    if not below.empty:
+        text = ctx.t(
+            "report.risks.degree_below",
+            year=_staff_year(ctx),
+            threshold=ctx.pct(_degree_threshold(ctx)),
+            faculties=_faculty_shares(ctx, below),
+        )
+        bullets.append((1, text))
+    drops = _pass_drops(ctx)
+    if not drops.empty:
+        text = ctx.t(
+            "report.risks.pass_drops",
+            year=ctx.year,
+            points=_drop_points(ctx),
+            programs=_drop_items(ctx, drops),
+        )
+        bullets.append((2, text))
+    return bullets
+
+
 # ---------------------------------------------------------------------------------------------
 # KPIs
 
@@ -1947,6 +1972,8 @@ def _risks(ctx: _Context, chosen: tuple[str, ...]) -> SlideSpec:
             bullets.append(
                 (2, ctx.t("report.risks.rule_flags", year=ctx.year, flags="; ".join(items)))
             )
+    if "quality" in chosen:
+        bullets += _quality_risks(ctx)
     bullets.sort(key=lambda b: b[0])
     act = sum(1 for s, _ in bullets if s == 1)
     plan = len(bullets) - act
@@ -1984,14 +2011,14 @@ def _risk_detail(ctx: _Context, alert: str, watch: pd.DataFrame, off: pd.DataFra
 def _summary(
     ctx: _Context, chosen: tuple[str, ...], leads: dict[str, list[str]], risks: SlideSpec
 ) -> SlideSpec:
-    """3–5 bullets: each section's first finding, then second ones and the risks headline."""
+    """One bullet per section, its first finding; topped up to three with second findings
+    and the risks headline when fewer sections are chosen."""
     bullets = [leads[s][0] for s in chosen if leads.get(s)]
     extra = [leads[s][1] for s in chosen if len(leads.get(s, ())) > 1] + [risks.headline]
     for text in extra:
         if len(bullets) >= 3:
             break
         bullets.append(text)
-    bullets = bullets[:5]
     headline = ctx.t("report.summary.headline", year=ctx.year, university=ctx.university)
     return SlideSpec(
         section="summary",
