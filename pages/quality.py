@@ -270,5 +270,7 @@ if surveys_tab.open:
                 survey_charts.lowest_bars(low, language, t("surveys.chart.lowest", year=year)),
                 "sv_lowest",
             )
-            shown = low.round({"mean_score": 2, "share_satisfied": 3, "previous_score": 2, "change": 2})
+            shown = low.round(
+                {"mean_score": 2, "share_satisfied": 3, "previous_score": 2, "change": 2}
+            )
             table(coded(shown), "dl_sv_lowest", t("download.surveys_lowest"))

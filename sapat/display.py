@@ -67,9 +67,7 @@ def points_delta(now: float | None, before: float | None, lang: str, decimals: i
     if now is None or before is None or now != now or before != before:
         return Delta(None)
     change = round(now - before, decimals)
-    text = translate(
-        "ui.points_vs_last_year", lang, change=signed_number(change, lang, decimals)
-    )
+    text = translate("ui.points_vs_last_year", lang, change=signed_number(change, lang, decimals))
     if change > 0:
         return Delta(text, "green", "up")
     if change < 0:
