@@ -19,6 +19,7 @@ from sapat.report.pdf import first_page_png, soffice_path, to_pdf
 from tests.conftest import app_test
 
 EN = catalog("en")
+KY = catalog("ky")
 YEAR = "2025-2026"
 PICTURE = 13  # MSO_SHAPE_TYPE.PICTURE
 
@@ -46,14 +47,14 @@ def test_the_cli_writes_a_16_9_deck_with_a_chart_on_every_chart_slide(cli_deck, 
     deck = Presentation(str(path))
     assert round(deck.slide_width / deck.slide_height, 3) == round(16 / 9, 3)
     slides = list(deck.slides)
-    assert len(slides) >= 2 + 14 + 2
+    assert len(slides) >= 2 + 18 + 2  # six sections of 2–4 chart slides
     titles = [s.shapes.title.text for s in slides]
     assert all(titles)
     assert year in "\n".join(
         shape.text_frame.text for shape in slides[0].shapes if shape.has_text_frame
     )
     charts = [s for s in slides[2:-2] if any(sh.shape_type == PICTURE for sh in s.shapes)]
-    assert len(charts) >= 14
+    assert len(charts) >= 18
     for slide in slides[2:]:
         assert slide.has_notes_slide and slide.notes_slide.notes_text_frame.text.strip()
     # Kyrgyz throughout: no raw keys, no English catalogue sentence.
@@ -62,6 +63,7 @@ def test_the_cli_writes_a_16_9_deck_with_a_chart_on_every_chart_slide(cli_deck, 
     )
     assert "report." not in text and "ui." not in text and "{" not in text
     assert EN["deck.section_mobility"] not in text
+    assert KY["report.quality.staff_title"] in text and EN["report.quality.staff_title"] not in text
 
 
 def test_a_deck_is_kept_with_the_data_version_it_was_built_from(cli_deck, warehouse):

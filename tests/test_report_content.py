@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
 import string
 
 import duckdb
@@ -13,11 +14,15 @@ from sapat.i18n import LANGUAGES, catalog, translate
 from sapat.queries import accreditation as acq
 from sapat.queries import agreements as agq
 from sapat.queries import kpis as kq
+from sapat.queries import measures
 from sapat.queries import overview as oq
+from sapat.queries import quality as qq
+from sapat.queries import staff as sq
 from sapat.report import content
 from sapat.report import formats as fmt
 from sapat.report.content import available_years, build_deck, kpi_year
 from sapat.report.spec import SECTIONS, DeckSpec
+from sapat.settings import degree_threshold
 
 TODAY = dt.date(2026, 11, 21)  # the demo data's own "today"
 YEAR = "2025-2026"  # the demo's latest academic year
@@ -25,7 +30,7 @@ NBSP = "\xa0"
 # A catalog key left in a text: a known prefix, a dot, a code.
 RAW_KEY = re.compile(
     r"\b(?:report|ui|code|alert|kpis|mobility|accreditation|agreements|indicator|"
-    r"ranking_short|col|deck)\.[a-z_]"
+    r"ranking_short|col|deck|quality|staff|surveys|download)\.[a-z_]"
 )
 
 
@@ -148,7 +153,7 @@ def _headline(deck: DeckSpec, section: str, index: int = 0) -> str:
 def test_full_deck_has_every_section_with_charts_and_text(decks, lang):
     deck = decks[lang]
     assert deck.sections == SECTIONS
-    assert len(deck.slides) >= 14
+    assert len(deck.slides) >= 18
     assert [s.section for s in deck.slides] == sorted(
         (s.section for s in deck.slides), key=SECTIONS.index
     )
@@ -169,7 +174,8 @@ def test_full_deck_has_every_section_with_charts_and_text(decks, lang):
         translate("report.summary.title", lang),
     )
     assert deck.risks.bullets and deck.risks.headline and deck.risks.notes
-    assert 3 <= len(deck.summary.bullets) <= 5
+    # One finding per section.
+    assert deck.summary.bullets == tuple(_headline(deck, s) for s in SECTIONS)
     assert YEAR in deck.subtitle and deck.university in deck.subtitle
     assert fmt.date(TODAY, lang) in deck.date_line
 
@@ -347,9 +353,204 @@ def test_an_empty_warehouse_builds_a_deck_that_says_there_is_no_data(conn, lang)
     assert deck.risks.headline.startswith(
         translate("report.risks.none", lang, date=fmt.date(TODAY, lang))[:10]
     )
-    assert 3 <= len(deck.summary.bullets) <= 5
+    assert 3 <= len(deck.summary.bullets) <= len(SECTIONS)
     for text in _deck_texts(deck):
         assert "{" not in text and not RAW_KEY.search(text), text
+
+
+# --- academic quality --------------------------------------------------------------------
+
+QUALITY_TABLES = (
+    "exam_results",
+    "graduates",
+    "staff_composition",
+    "staff_rating",
+    "survey_results",
+)
+
+
+def _quality(deck: DeckSpec) -> list:
+    return [s for s in deck.slides if s.section == "quality"]
+
+
+def _plain(text: str) -> str:
+    """Text with its no-break spaces as plain ones: '+0.4\xa0pp' is '+0.4 pp' to read."""
+    return text.replace(NBSP, " ")
+
+
+def _pp(value: str, lang: str) -> str:
+    """Percentage points as the deck writes them, unit and number kept together."""
+    return translate("report.points", lang, value=value).replace(" ", NBSP)
+
+
+def _drop_item(drop, lang: str) -> str:
+    return translate(
+        "report.quality.drop_item",
+        lang,
+        program=drop[f"name_{lang}"],
+        before=fmt.percent(drop["previous_rate"] / 100, lang, 1),
+        now=fmt.percent(drop["pass_rate"] / 100, lang, 1),
+        change=_pp(fmt.signed_number(-drop["drop"], lang, 1), lang),
+    )
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_quality_section_has_chart_slides_in_every_language(decks, lang):
+    slides = _quality(decks[lang])
+    assert len(slides) >= 3
+    titles = [s.title for s in slides]
+    assert titles[0] == translate("report.quality.rates_title", lang)
+    assert translate("report.quality.staff_title", lang) in titles
+    for slide in slides:
+        assert slide.figure is not None and any(_has_data(t) for t in slide.figure.data)
+    agenda = translate("report.section.quality", lang)
+    assert agenda in decks[lang].agenda
+    assert agenda == translate("deck.section_quality", lang)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_quality_headlines_state_the_warehouse_numbers(decks, demo, lang):
+    pct = lambda fraction: fmt.percent(fraction, lang, 1)  # noqa: E731
+    slides = {s.title: s for s in _quality(decks[lang])}
+
+    # Pass rates: the page's headline query, and the overview's and KPIs' measure.
+    head = qq.headline(demo).set_index("session_type")
+    regular, retake = head.loc["regular"], head.loc["retake"]
+    assert regular["academic_year"] == YEAR
+    assert regular["pass_rate"] == pytest.approx(measures.latest(demo, "exam_pass_rate")["value"])
+    rates = slides[translate("report.quality.rates_title", lang)].headline
+    assert pct(regular["pass_rate"] / 100) in rates
+    assert pct(retake["pass_rate"] / 100) in rates
+    change = fmt.signed_number(regular["pass_rate"] - regular["previous"], lang, 1)
+    assert change in rates and regular["prev_year"] in rates
+    if lang == "en":
+        assert _plain(rates) == (
+            "In 2025-2026 the regular-session pass rate was 86.8% (+0.4 pp on 2024-2025); "
+            "at retakes it was 71.8%."
+        )
+
+    # The programme whose pass rate fell, named in the deck's language.
+    drops = qq.pass_rate_drops(demo, qq.DEFAULT_DROP_POINTS, YEAR)
+    assert list(drops["program_code"]) == ["710400-BA"]
+    points = _pp(fmt.number(qq.DEFAULT_DROP_POINTS, lang), lang)
+    fell = slides[translate("report.quality.drops_title", lang, points=points)].headline
+    assert _drop_item(drops.iloc[0], lang) in fell
+    if lang == "en":
+        assert _plain(fell) == (
+            "In 2025-2026 the regular-session pass rate fell by more than 10 pp in "
+            "Software Engineering (78.5% → 62.3%, -16.2 pp)."
+        )
+
+    # Teaching staff of 2026, the calendar year 2025-2026 ends in.
+    threshold = degree_threshold()
+    shares = sq.degree_share(demo, 2026, threshold)
+    total = sq.composition_by_year(demo).set_index("year").loc[2026]
+    assert 100 * total["degree_share"] == pytest.approx(
+        measures.latest(demo, "staff_degree_share")["value"]
+    )
+    staff = slides[translate("report.quality.staff_title", lang)].headline
+    assert "2026" in staff and pct(total["degree_share"]) in staff
+    assert fmt.percent(threshold, lang) in staff
+    below = shares[shares["below"]]
+    assert list(below["faculty"]) == ["PED"]
+    for row in shares.itertuples():
+        assert (f"{row.faculty} ({pct(row.degree_share)})" in staff) == row.below, row.faculty
+
+    # Graduates of the year against the year before, employment of the latest known year.
+    grads = qq.graduates_by_year(demo).set_index("academic_year")
+    graduates = slides[translate("report.quality.graduates_title", lang)].headline
+    for year in (YEAR, "2024-2025"):
+        assert fmt.number(grads.loc[year, "graduates_total"], lang) in graduates
+    assert pct(grads.loc["2024-2025", "employment_rate"] / 100) in graduates
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_risks_name_the_faculty_below_the_threshold_and_the_programme_that_fell(decks, demo, lang):
+    """The demo's planted issues: PED below 60 % staff with a degree, 710400-BA's fall."""
+    bullets = decks[lang].risks.bullets
+    threshold = degree_threshold()
+    shares = sq.degree_share(demo, 2026, threshold)
+    below = shares[shares["below"]].iloc[0]
+    assert below["faculty"] == "PED" and below["degree_share"] < 0.6 == threshold
+    faculty = translate(
+        "report.risks.degree_below",
+        lang,
+        year=2026,
+        threshold=fmt.percent(threshold, lang),
+        faculties=f"PED ({fmt.percent(below['degree_share'], lang, 1)})",
+    )
+    drop = qq.pass_rate_drops(demo, qq.DEFAULT_DROP_POINTS, YEAR).iloc[0]
+    assert drop["program_code"] == "710400-BA"
+    programme = translate(
+        "report.risks.pass_drops",
+        lang,
+        year=YEAR,
+        points=_pp(fmt.number(qq.DEFAULT_DROP_POINTS, lang), lang),
+        programs=_drop_item(drop, lang),
+    )
+    assert faculty + "." in bullets and programme + "." in bullets
+    # The licence is at stake: needing action now, listed before what needs planning.
+    assert bullets.index(faculty + ".") < bullets.index(programme + ".")
+    if lang == "en":
+        assert _plain(faculty) == (
+            "Faculties below the licensing requirement of 60% of staff with a degree in 2026: "
+            "PED (53.8%)"
+        )
+
+
+def test_the_staff_rating_appears_only_as_aggregates(decks, demo):
+    """No one's rating reaches the deck: no staff code, and nothing of a faculty with fewer
+    rated people than the page's minimum (HIST in 2026), not even its mean."""
+    rows = demo.execute(
+        "SELECT staff_code, faculty, total_score FROM staff_rating WHERE year = 2026"
+    ).df()
+    hist = rows[rows["faculty"] == "HIST"]
+    assert 0 < len(hist) < sq.MIN_GROUP
+    summary = sq.rating_summary(demo, 2026).set_index("faculty")
+    staff_title = {lang: translate("report.quality.staff_title", lang) for lang in LANGUAGES}
+    for lang, deck in decks.items():
+        text = "\n".join(_deck_texts(deck))
+        assert not any(code in text for code in rows["staff_code"])
+        [staff] = [s for s in _quality(deck) if s.title == staff_title[lang]]
+        # The chart is the degree share; the notes read out the rating's aggregates only.
+        assert staff.figure.layout.title.text == translate(
+            "staff.chart.degree_share", lang, year=2026
+        )
+        assert fmt.number(summary.loc["university", "mean_total"], lang, 1) in staff.notes
+        hidden = [fmt.number(v, lang, 1) for v in hist["total_score"]]
+        hidden.append(fmt.number(hist["total_score"].mean(), lang, 1))
+        assert not any(v in staff.notes for v in hidden), hidden
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_year_without_drops_compares_the_faculties(demo, lang):
+    deck = build_deck(demo, "2024-2025", lang, ("quality",), today=TODAY)
+    assert qq.pass_rate_drops(demo, qq.DEFAULT_DROP_POINTS, "2024-2025").empty
+    second = _quality(deck)[1]
+    assert second.title == translate("report.quality.faculties_title", lang)
+    rates = qq.pass_rates(demo, "faculty")
+    regular = rates[(rates["academic_year"] == "2024-2025") & (rates["session_type"] == "regular")]
+    low = regular.sort_values("pass_rate").iloc[0]
+    assert f"{low['grp']}" in second.headline
+    assert fmt.percent(low["pass_rate"] / 100, lang, 1) in second.headline
+    points = _pp(fmt.number(qq.DEFAULT_DROP_POINTS, lang), lang)
+    assert not any(points in b for b in deck.risks.bullets)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_warehouse_without_quality_data_says_so_in_the_section(demo_db, tmp_path, lang):
+    path = tmp_path / "no_quality.duckdb"
+    shutil.copy(demo_db, path)
+    connection = duckdb.connect(str(path))
+    for table in QUALITY_TABLES:
+        connection.execute(f"DELETE FROM {table}")
+    deck = build_deck(connection, YEAR, lang, ("mobility", "quality"), today=TODAY)
+    connection.close()
+    [slide] = _quality(deck)
+    assert slide.headline == translate("report.empty.quality", lang, year=YEAR) + "."
+    assert slide.figure is not None
+    assert len([s for s in deck.slides if s.section == "mobility"]) >= 2
+    assert not any("PED" in b for b in deck.risks.bullets)
 
 
 def test_bad_arguments_are_refused(conn):

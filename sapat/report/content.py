@@ -17,7 +17,10 @@ from sapat.charts import accreditation as acc_charts
 from sapat.charts import agreements as agr_charts
 from sapat.charts import kpis as kpi_charts
 from sapat.charts import mobility as mob_charts
+from sapat.charts import quality as quality_charts
 from sapat.charts import rankings as rank_charts
+from sapat.charts import staff as staff_charts
+from sapat.charts import surveys as survey_charts
 from sapat.charts.common import empty as empty_figure
 from sapat.display import rank_delta
 from sapat.i18n import LANGUAGES, code_label, translate
@@ -26,9 +29,13 @@ from sapat.queries import agreements as agq
 from sapat.queries import kpis as kq
 from sapat.queries import mobility as mq
 from sapat.queries import overview as oq
+from sapat.queries import quality as qq
 from sapat.queries import rankings as rq
+from sapat.queries import staff as sq
+from sapat.queries import surveys as svq
 from sapat.report import formats as fmt
 from sapat.report.spec import SECTIONS, DeckSpec, SlideSpec
+from sapat.settings import degree_threshold
 
 __all__ = [
     "SECTIONS",
@@ -60,6 +67,7 @@ ALERT_SECTIONS = {
 _ACADEMIC_YEAR = re.compile(r"^(\d{4})-(\d{4})$")
 # A slide shows about a dozen rows of the agreement-use heatmap legibly.
 HEATMAP_ROWS = 12
+NBSP = "\xa0"  # keeps a number and its unit on one line
 
 
 # ---------------------------------------------------------------------------------------------
@@ -69,13 +77,18 @@ HEATMAP_ROWS = 12
 def available_years(conn: duckdb.DuckDBPyConnection) -> list[str]:
     """Academic years the warehouse holds data for, newest first.
 
-    A year counts when it has mobility, or university KPI values or a ranking edition of the
-    university for its second calendar year (the KPI year of 2024-2025 is 2025, see
-    ``kpi_year``; an edition published in 2025 is the latest one of 2024-2025).
+    A year counts when it has mobility, exam results or graduates, or university KPI values
+    or a ranking edition of the university for its second calendar year (the KPI year of
+    2024-2025 is 2025, see ``kpi_year``; an edition published in 2025 is the latest one of
+    2024-2025).
     """
     rows = conn.execute(
         """
         SELECT DISTINCT academic_year FROM mobility WHERE status <> 'withdrawn'
+        UNION
+        SELECT DISTINCT academic_year FROM exam_results
+        UNION
+        SELECT DISTINCT academic_year FROM graduates
         UNION
         SELECT DISTINCT CAST(year - 1 AS VARCHAR) || '-' || CAST(year AS VARCHAR)
         FROM kpi_values WHERE unit_scope = 'university'
@@ -1190,6 +1203,520 @@ def _accreditation_actions(ctx: _Context) -> SlideSpec | None:
 
 
 # ---------------------------------------------------------------------------------------------
+# Academic quality and teaching staff
+
+
+def _rate(ctx: _Context, value: object) -> str:
+    """A rate stored as 0–100 (pass rates, employment) as the locale writes a percentage."""
+    return ctx.pct(float(value) / 100, 1) if _finite(value) else fmt.DASH
+
+
+def _pp(ctx: _Context, value: str) -> str:
+    """``value`` in percentage points ('+0.4 pp', '+0,4 п. п.'), never broken across lines."""
+    return ctx.t("report.points", value=value).replace(" ", NBSP)
+
+
+def _points(ctx: _Context, value: object) -> str:
+    """A change in percentage points, signed, to one decimal: '+0.4 pp'."""
+    return _pp(ctx, fmt.signed_number(value, ctx.lang, 1))
+
+
+def _drop_points(ctx: _Context) -> str:
+    """The pass-rate fall that flags a programme, as the pages' default: '10 pp'."""
+    points = qq.DEFAULT_DROP_POINTS
+    return _pp(ctx, ctx.n(points, 0 if float(points).is_integer() else 1))
+
+
+def _pass_rates(ctx: _Context) -> pd.DataFrame:
+    """The university's regular and retake pass rates per academic year, up to the deck's."""
+
+    def load():
+        frame = qq.pass_rates(ctx.conn, "university")
+        return frame[frame["academic_year"] <= ctx.year].reset_index(drop=True)
+
+    return ctx.cached("pass_rates", load)
+
+
+def _faculty_rates(ctx: _Context) -> pd.DataFrame:
+    """Each faculty's regular and retake pass rates in the deck's academic year."""
+
+    def load():
+        frame = qq.pass_rates(ctx.conn, "faculty")
+        return frame[frame["academic_year"] == ctx.year].reset_index(drop=True)
+
+    return ctx.cached("faculty_rates", load)
+
+
+def _pass_drops(ctx: _Context) -> pd.DataFrame:
+    """Programmes whose regular-session pass rate fell by more than the page's default."""
+    return ctx.cached(
+        "pass_drops", lambda: qq.pass_rate_drops(ctx.conn, qq.DEFAULT_DROP_POINTS, ctx.year)
+    )
+
+
+def _degree_threshold(ctx: _Context) -> float:
+    return ctx.cached("degree_threshold", degree_threshold)
+
+
+def _staff_trend(ctx: _Context) -> pd.DataFrame:
+    return ctx.cached("staff_trend", lambda: sq.composition_by_year(ctx.conn))
+
+
+def _staff_year(ctx: _Context) -> int | None:
+    """The staff (calendar) year of the deck: the year its academic year ends in (2025-2026 →
+    2026), as for the KPIs; without figures for it, the latest year before it."""
+    years = [int(y) for y in _staff_trend(ctx)["year"] if int(y) <= ctx.end]
+    return max(years) if years else None
+
+
+def _degree_shares(ctx: _Context) -> pd.DataFrame:
+    """Each faculty's degree share in the staff year against the licensing threshold."""
+
+    def load():
+        year = _staff_year(ctx)
+        if year is None:
+            return pd.DataFrame(columns=["faculty", "degree_share", "below"])
+        return sq.degree_share(ctx.conn, year, _degree_threshold(ctx))
+
+    return ctx.cached("degree_shares", load)
+
+
+def _below_threshold(ctx: _Context) -> pd.DataFrame:
+    shares = _degree_shares(ctx)
+    return shares[shares["below"].astype(bool)]
+
+
+def _faculty_shares(ctx: _Context, frame: pd.DataFrame) -> str:
+    """'PED (53.8%)', lowest first, the rest counted."""
+    return _names(ctx, [f"{r.faculty} ({ctx.pct(r.degree_share, 1)})" for r in frame.itertuples()])
+
+
+def _drop_items(ctx: _Context, drops: pd.DataFrame) -> str:
+    """'Software Engineering (78.5% → 62.3%, -16.2 pp)', the largest fall first."""
+    return _names(
+        ctx,
+        [
+            ctx.t(
+                "report.quality.drop_item",
+                program=_program_name(row, ctx.lang),
+                before=_rate(ctx, row["previous_rate"]),
+                now=_rate(ctx, row["pass_rate"]),
+                change=_points(ctx, -row["drop"]),
+            )
+            for _, row in drops.iterrows()
+        ],
+    )
+
+
+def _quality(ctx: _Context) -> list[SlideSpec]:
+    slides = [
+        _quality_rates(ctx),
+        _quality_programmes(ctx),
+        _quality_staff(ctx),
+        _quality_graduates(ctx),
+    ]
+    return [s for s in slides if s]
+
+
+def _quality_rates(ctx: _Context) -> SlideSpec | None:
+    """The regular-session pass rate beside the retakes' over the years."""
+    rates = _pass_rates(ctx)
+    by_year = rates.pivot_table(
+        index="academic_year", columns="session_type", values="pass_rate", aggfunc="first"
+    )
+    if "regular" not in by_year or not _finite(by_year["regular"].get(ctx.year)):
+        return None
+    regular = by_year["regular"].dropna()
+    now = regular[ctx.year]
+    earlier = regular[regular.index < ctx.year]
+    params = {"year": ctx.year, "rate": _rate(ctx, now)}
+    if earlier.empty:
+        lead = ctx.t("report.quality.regular", **params)
+    else:
+        lead = ctx.t(
+            "report.quality.regular_change",
+            **params,
+            change=_points(ctx, now - earlier.iloc[-1]),
+            previous=earlier.index[-1],
+        )
+    retake = by_year["retake"].get(ctx.year) if "retake" in by_year else None
+    headline = (
+        _join(ctx, lead, ctx.t("report.quality.retake", rate=_rate(ctx, retake)))
+        if _finite(retake)
+        else lead
+    )
+    notes = [ctx.t("report.notes.pass_rates")]
+    sessions = rates[rates["session_type"] == "regular"].set_index("academic_year")
+    for year, row in by_year.iterrows():
+        notes.append(
+            ctx.t(
+                "report.notes.pass_rate_year",
+                year=year,
+                regular=_rate(ctx, row.get("regular")),
+                passed=ctx.n(sessions["students_passed"].get(year)),
+                sat=ctx.n(sessions["students_total"].get(year)),
+                retake=_rate(ctx, row.get("retake")),
+            )
+        )
+    attestation = qq.attestation(ctx.conn)
+    attestation = attestation[attestation["academic_year"] == ctx.year]
+    if not attestation.empty and attestation["students_total"].sum() > 0:
+        sat, passed = attestation["students_total"].sum(), attestation["students_passed"].sum()
+        notes.append(
+            ctx.t(
+                "report.notes.attestation",
+                year=ctx.year,
+                rate=_rate(ctx, 100 * passed / sat),
+                passed=ctx.n(passed),
+                sat=ctx.n(sat),
+            )
+        )
+    return _slide(
+        ctx,
+        "quality",
+        ctx.t("report.quality.rates_title"),
+        headline,
+        notes,
+        quality_charts.pass_rate_trend(
+            rates, ctx.lang, ctx.t("quality.chart.trend", unit=ctx.university)
+        ),
+    )
+
+
+def _quality_programmes(ctx: _Context) -> SlideSpec | None:
+    """Programmes whose pass rate fell sharply; without any, the faculties side by side."""
+    drops = _pass_drops(ctx)
+    return _quality_drops(ctx, drops) if not drops.empty else _quality_faculties(ctx)
+
+
+def _faculty_rate_notes(ctx: _Context) -> list[str]:
+    rates = _faculty_rates(ctx)
+    if rates.empty:
+        return []
+    wide = rates.pivot_table(index="grp", columns="session_type", values="pass_rate")
+    wide = wide.sort_values("regular") if "regular" in wide else wide
+    notes = [ctx.t("report.notes.faculty_rates", year=ctx.year)]
+    for faculty, row in wide.iterrows():
+        notes.append(
+            ctx.t(
+                "report.notes.faculty_rate",
+                faculty=faculty,
+                regular=_rate(ctx, row.get("regular")),
+                retake=_rate(ctx, row.get("retake")),
+            )
+        )
+    return notes
+
+
+def _quality_drops(ctx: _Context, drops: pd.DataFrame) -> SlideSpec:
+    points = _drop_points(ctx)
+    notes = [ctx.t("report.notes.drops", points=points)]
+    for _, row in drops.iterrows():
+        notes.append(
+            ctx.t(
+                "report.notes.drop",
+                program=_program_name(row, ctx.lang),
+                code=row["program_code"],
+                faculty=row["faculty"] if _is_text(row["faculty"]) else fmt.DASH,
+                before=_rate(ctx, row["previous_rate"]),
+                prev_year=row["prev_year"],
+                now=_rate(ctx, row["pass_rate"]),
+                year=row["academic_year"],
+                change=_points(ctx, -row["drop"]),
+                students=ctx.n(row["students_total"]),
+            )
+        )
+    notes += _faculty_rate_notes(ctx)
+    fig = quality_charts.drop_chart(drops, ctx.lang, ctx.t("quality.chart.drops"))
+    # The page's legend says "year before" and "chosen year"; a slide names the years.
+    years = {translate("quality.legend.this_year", ctx.lang): ctx.year}
+    if drops["prev_year"].nunique() == 1:
+        years[translate("quality.legend.previous_year", ctx.lang)] = drops["prev_year"].iloc[0]
+    for trace in fig.data:
+        if trace.name in years:
+            trace.name = years[trace.name]
+    return _slide(
+        ctx,
+        "quality",
+        ctx.t("report.quality.drops_title", points=points),
+        ctx.t(
+            "report.quality.drops_headline",
+            year=ctx.year,
+            points=points,
+            programs=_drop_items(ctx, drops),
+        ),
+        notes,
+        fig,
+    )
+
+
+def _quality_faculties(ctx: _Context) -> SlideSpec | None:
+    rates = _faculty_rates(ctx)
+    regular = rates[rates["session_type"] == "regular"].dropna(subset=["pass_rate"])
+    if regular.empty:
+        return None
+    ordered = regular.sort_values(["pass_rate", "grp"])
+    low, high = ordered.iloc[0], ordered.iloc[-1]
+    params = {
+        "low": low["grp"],
+        "low_rate": _rate(ctx, low["pass_rate"]),
+        "high": high["grp"],
+        "high_rate": _rate(ctx, high["pass_rate"]),
+    }
+    compared = (_pass_rates(ctx)["academic_year"] < ctx.year).any()
+    if compared:
+        headline = _join(
+            ctx,
+            ctx.t("report.quality.no_drops", year=ctx.year, points=_drop_points(ctx)),
+            ctx.t("report.quality.faculty_range", **params),
+        )
+    else:
+        headline = ctx.t("report.quality.faculty_range_year", year=ctx.year, **params)
+    return _slide(
+        ctx,
+        "quality",
+        ctx.t("report.quality.faculties_title"),
+        headline,
+        _faculty_rate_notes(ctx),
+        quality_charts.pass_rate_bars(
+            rates, ctx.lang, "faculty", ctx.t("quality.chart.by_faculty", year=ctx.year)
+        ),
+    )
+
+
+def _quality_staff(ctx: _Context) -> SlideSpec | None:
+    """The share of teaching staff with a degree by faculty, against the licensing threshold."""
+    shares = _degree_shares(ctx)
+    if shares.empty:
+        return None
+    year = _staff_year(ctx)
+    threshold = _degree_threshold(ctx)
+    trend = _staff_trend(ctx).set_index("year")
+    total = trend.loc[year]
+    share, before = total["degree_share"], trend["degree_share"].get(year - 1)
+    params = {"year": year, "share": ctx.pct(share, 1)}
+    if _finite(before):
+        lead = ctx.t(
+            "report.quality.staff_share_change",
+            **params,
+            change=_points(ctx, 100 * (share - before)),
+            previous=year - 1,
+        )
+    else:
+        lead = ctx.t("report.quality.staff_share", **params)
+    below = _below_threshold(ctx)
+    limit = ctx.pct(threshold)
+    tail = (
+        ctx.t("report.quality.staff_below", threshold=limit, faculties=_faculty_shares(ctx, below))
+        if not below.empty
+        else ctx.t("report.quality.staff_all_meet", threshold=limit)
+    )
+    notes = [
+        ctx.t("report.notes.staff_year", year=year, academic_year=ctx.year),
+        ctx.t(
+            "report.notes.staff_total",
+            with_degree=ctx.n(total["with_degree"]),
+            headcount=ctx.n(total["headcount"]),
+            doctors=ctx.n(total["doctors_of_science"]),
+            candidates=ctx.n(total["candidates_of_science"]),
+            phd=ctx.n(total["phd_holders"]),
+            professors=ctx.n(total["professors"]),
+            associates=ctx.n(total["associate_professors"]),
+        ),
+    ]
+    for row in shares.itertuples():
+        status = "below" if row.below else "meets"
+        notes.append(
+            ctx.t(
+                "report.notes.staff_faculty",
+                faculty=row.faculty,
+                with_degree=ctx.n(row.with_degree),
+                headcount=ctx.n(row.headcount),
+                share=ctx.pct(row.degree_share, 1),
+                previous=ctx.pct(row.previous_share, 1),
+                status=ctx.t(f"report.quality.{status}"),
+            )
+        )
+    notes += _rating_notes(ctx)
+    fig = staff_charts.degree_share_bars(
+        shares, ctx.lang, threshold, ctx.t("staff.chart.degree_share", year=year)
+    )
+    # The threshold line's label above the plot: inside it, it ran into the text of the
+    # top bar, the lowest faculty's, which ends near the line.
+    fig.update_annotations(yanchor="bottom", xanchor="center", selector={"yref": "y domain"})
+    return _slide(
+        ctx, "quality", ctx.t("report.quality.staff_title"), _join(ctx, lead, tail), notes, fig
+    )
+
+
+def _rating_notes(ctx: _Context) -> list[str]:
+    """The staff rating of the staff year, as the page's aggregates only (groups of at least
+    ``MIN_GROUP`` people): never one person's scores."""
+    year = _staff_year(ctx)
+    if year is None or year not in sq.rating_years(ctx.conn):
+        return []
+    summary = sq.rating_summary(ctx.conn, year)
+    shown = summary[~summary["hidden"].astype(bool)]
+    university = shown[shown["faculty"] == "university"]
+    if university.empty:
+        return []
+    whole = university.iloc[0]
+    notes = [
+        ctx.t(
+            "report.notes.rating",
+            year=year,
+            count=sq.MIN_GROUP,
+            mean=ctx.n(whole["mean_total"], 1),
+            people=ctx.n(whole["people"]),
+        )
+    ]
+    for row in shown[shown["faculty"] != "university"].itertuples():
+        notes.append(
+            ctx.t(
+                "report.notes.rating_faculty",
+                faculty=row.faculty,
+                mean=ctx.n(row.mean_total, 1),
+                people=ctx.n(row.people),
+            )
+        )
+    hidden = summary[summary["hidden"].astype(bool)]
+    if not hidden.empty:
+        notes.append(
+            translate(
+                "ui.staff_rating_hidden",
+                ctx.lang,
+                faculties=", ".join(hidden["faculty"]),
+                count=sq.MIN_GROUP,
+            )
+        )
+    return notes
+
+
+def _quality_graduates(ctx: _Context) -> SlideSpec | None:
+    """Graduates and their employment within a year; without graduates of the year, the
+    satisfaction surveys."""
+    grads = ctx.cached("graduates", lambda: qq.graduates_by_year(ctx.conn))
+    grads = grads[grads["academic_year"] <= ctx.year]
+    counts = grads.set_index("academic_year")["graduates_total"]
+    if not _finite(counts.get(ctx.year)):
+        return _quality_surveys(ctx)
+    before = counts.get(ctx.prev)
+    lead = _change(
+        ctx,
+        ctx.t("report.subject.graduates"),
+        int(counts[ctx.year]),
+        int(before) if _finite(before) else None,
+    )
+    known = grads.dropna(subset=["employment_rate"])
+    headline = lead
+    if not known.empty:
+        last = known.iloc[-1]
+        params = {"year": last["academic_year"], "rate": _rate(ctx, last["employment_rate"])}
+        if len(known) > 1:
+            prior = known.iloc[-2]
+            tail = ctx.t(
+                "report.quality.employment_change",
+                **params,
+                change=_points(ctx, last["employment_rate"] - prior["employment_rate"]),
+                previous=prior["academic_year"],
+            )
+        else:
+            tail = ctx.t("report.quality.employment", **params)
+        headline = _join(ctx, lead, tail)
+    notes = [ctx.t("report.notes.graduates")]
+    for row in grads.itertuples():
+        notes.append(
+            ctx.t(
+                "report.notes.graduates_year",
+                year=row.academic_year,
+                graduates=ctx.n(row.graduates_total),
+                honours=ctx.n(row.with_honours),
+                rate=_rate(ctx, row.employment_rate),
+            )
+        )
+    notes.append(translate("ui.quality_employment_note", ctx.lang))
+    notes += _survey_notes(ctx)
+    fig = quality_charts.graduates_trend(grads, ctx.lang, ctx.t("quality.chart.graduates"))
+    # Round ticks on the employment axis: synchronised with the counts' grid it read
+    # 12.7, 25.5, 38.2 and so on.
+    fig.update_layout(yaxis2={"tickmode": "linear", "tick0": 0, "dtick": 20})
+    return _slide(ctx, "quality", ctx.t("report.quality.graduates_title"), headline, notes, fig)
+
+
+def _satisfaction(ctx: _Context) -> pd.DataFrame:
+    def load():
+        frame = svq.satisfaction(ctx.conn)
+        return frame[frame["academic_year"] <= ctx.year].reset_index(drop=True)
+
+    return ctx.cached("satisfaction", load)
+
+
+def _survey_notes(ctx: _Context) -> list[str]:
+    sat = _satisfaction(ctx)
+    year = sat[sat["academic_year"] == ctx.year]
+    if year.empty:
+        return []
+    notes = [ctx.t("report.notes.surveys", year=ctx.year)]
+    for row in year.itertuples():
+        notes.append(
+            ctx.t(
+                "report.notes.survey_group",
+                group=code_label(row.respondent_group, ctx.lang),
+                score=ctx.n(row.mean_score, 2),
+                share=ctx.pct(row.share_satisfied),
+            )
+        )
+    return notes
+
+
+def _quality_surveys(ctx: _Context) -> SlideSpec | None:
+    sat = _satisfaction(ctx)
+    year = sat[sat["academic_year"] == ctx.year]
+    if year.empty:
+        return None
+    groups = fmt.listing(
+        [
+            f"{_lower_first(code_label(r.respondent_group, ctx.lang))} {ctx.n(r.mean_score, 2)}"
+            for r in year.itertuples()
+        ],
+        ctx.lang,
+    )
+    return _slide(
+        ctx,
+        "quality",
+        ctx.t("report.quality.surveys_title"),
+        ctx.t("report.quality.surveys_headline", year=ctx.year, groups=groups),
+        _survey_notes(ctx),
+        survey_charts.satisfaction_trend(sat, ctx.lang, ctx.t("surveys.chart.trend")),
+    )
+
+
+def _quality_risks(ctx: _Context) -> list[tuple[int, str]]:
+    """Faculties below the licensing degree share (act now: the licence depends on it) and
+    programmes whose pass rate fell sharply (plan: the faculty has to explain and act)."""
+    bullets: list[tuple[int, str]] = []
+    below = _below_threshold(ctx)
+    if not below.empty:
+        text = ctx.t(
+            "report.risks.degree_below",
+            year=_staff_year(ctx),
+            threshold=ctx.pct(_degree_threshold(ctx)),
+            faculties=_faculty_shares(ctx, below),
+        )
+        bullets.append((1, text))
+    drops = _pass_drops(ctx)
+    if not drops.empty:
+        text = ctx.t(
+            "report.risks.pass_drops",
+            year=ctx.year,
+            points=_drop_points(ctx),
+            programs=_drop_items(ctx, drops),
+        )
+        bullets.append((2, text))
+    return bullets
+
+
+# ---------------------------------------------------------------------------------------------
 # KPIs
 
 
@@ -1398,6 +1925,7 @@ BUILDERS: dict[str, Callable[[_Context], list[SlideSpec]]] = {
     "mobility": _mobility,
     "agreements": _agreements,
     "accreditation": _accreditation,
+    "quality": _quality,
     "kpis": _kpis,
 }
 assert tuple(BUILDERS) == SECTIONS
@@ -1444,6 +1972,8 @@ def _risks(ctx: _Context, chosen: tuple[str, ...]) -> SlideSpec:
             bullets.append(
                 (2, ctx.t("report.risks.rule_flags", year=ctx.year, flags="; ".join(items)))
             )
+    if "quality" in chosen:
+        bullets += _quality_risks(ctx)
     bullets.sort(key=lambda b: b[0])
     act = sum(1 for s, _ in bullets if s == 1)
     plan = len(bullets) - act
@@ -1481,14 +2011,14 @@ def _risk_detail(ctx: _Context, alert: str, watch: pd.DataFrame, off: pd.DataFra
 def _summary(
     ctx: _Context, chosen: tuple[str, ...], leads: dict[str, list[str]], risks: SlideSpec
 ) -> SlideSpec:
-    """3–5 bullets: each section's first finding, then second ones and the risks headline."""
+    """One bullet per section, its first finding; topped up to three with second findings
+    and the risks headline when fewer sections are chosen."""
     bullets = [leads[s][0] for s in chosen if leads.get(s)]
     extra = [leads[s][1] for s in chosen if len(leads.get(s, ())) > 1] + [risks.headline]
     for text in extra:
         if len(bullets) >= 3:
             break
         bullets.append(text)
-    bullets = bullets[:5]
     headline = ctx.t("report.summary.headline", year=ctx.year, university=ctx.university)
     return SlideSpec(
         section="summary",

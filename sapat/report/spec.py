@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-SECTIONS = ("rankings", "mobility", "agreements", "accreditation", "kpis")
+SECTIONS = ("rankings", "mobility", "agreements", "accreditation", "quality", "kpis")
 
 
 @dataclass(frozen=True)
