@@ -136,15 +136,23 @@ def drop_chart(frame: pd.DataFrame, lang: str, title: str) -> go.Figure:
             x=[before, now], y=[label, label], mode="lines", showlegend=False,
             line={"color": "#BDC3C7", "width": 6}, hoverinfo="skip",
         )  # fmt: skip
-    for column, color, key, position in (
-        ("previous_rate", PREVIOUS_COLOR, "quality.legend.previous_year", "top center"),
-        ("pass_rate", DROP_COLOR, "quality.legend.this_year", "bottom center"),
+    for column, years, color, key, position in (
+        (
+            "previous_rate",
+            "prev_year",
+            PREVIOUS_COLOR,
+            "quality.legend.previous_year",
+            "top center",
+        ),
+        ("pass_rate", "academic_year", DROP_COLOR, "quality.legend.this_year", "bottom center"),
     ):
+        # The legend names the year when every programme compares the same two years.
+        single = frame[years].nunique() == 1
         fig.add_scatter(
             x=frame[column],
             y=labels,
             mode="markers+text",
-            name=translate(key, lang),
+            name=str(frame[years].iloc[0]) if single else translate(key, lang),
             marker={"color": color, "size": 14},
             text=[number(v, lang, 1) for v in frame[column]],
             textposition=position,

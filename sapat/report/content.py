@@ -83,7 +83,8 @@ def available_years(conn: duckdb.DuckDBPyConnection) -> list[str]:
     2024-2025).
     """
     rows = conn.execute(
-        """
+        f"""
+        WITH {kq.effective_sql(conn)}
         SELECT DISTINCT academic_year FROM mobility WHERE status <> 'withdrawn'
         UNION
         SELECT DISTINCT academic_year FROM exam_results
@@ -91,7 +92,7 @@ def available_years(conn: duckdb.DuckDBPyConnection) -> list[str]:
         SELECT DISTINCT academic_year FROM graduates
         UNION
         SELECT DISTINCT CAST(year - 1 AS VARCHAR) || '-' || CAST(year AS VARCHAR)
-        FROM kpi_values WHERE unit_scope = 'university'
+        FROM kpi_eff WHERE unit_scope = 'university'
         UNION
         SELECT DISTINCT CAST(r.year - 1 AS VARCHAR) || '-' || CAST(r.year AS VARCHAR)
         FROM ranking_results r JOIN institutions i ON i.name = r.institution AND i.is_home
@@ -1428,13 +1429,6 @@ def _quality_drops(ctx: _Context, drops: pd.DataFrame) -> SlideSpec:
         )
     notes += _faculty_rate_notes(ctx)
     fig = quality_charts.drop_chart(drops, ctx.lang, ctx.t("quality.chart.drops"))
-    # The page's legend says "year before" and "chosen year"; a slide names the years.
-    years = {translate("quality.legend.this_year", ctx.lang): ctx.year}
-    if drops["prev_year"].nunique() == 1:
-        years[translate("quality.legend.previous_year", ctx.lang)] = drops["prev_year"].iloc[0]
-    for trace in fig.data:
-        if trace.name in years:
-            trace.name = years[trace.name]
     return _slide(
         ctx,
         "quality",
@@ -1541,9 +1535,6 @@ def _quality_staff(ctx: _Context) -> SlideSpec | None:
     fig = staff_charts.degree_share_bars(
         shares, ctx.lang, threshold, ctx.t("staff.chart.degree_share", year=year)
     )
-    # The threshold line's label above the plot: inside it, it ran into the text of the
-    # top bar, the lowest faculty's, which ends near the line.
-    fig.update_annotations(yanchor="bottom", xanchor="center", selector={"yref": "y domain"})
     return _slide(
         ctx, "quality", ctx.t("report.quality.staff_title"), _join(ctx, lead, tail), notes, fig
     )
@@ -1637,9 +1628,6 @@ def _quality_graduates(ctx: _Context) -> SlideSpec | None:
     notes.append(translate("ui.quality_employment_note", ctx.lang))
     notes += _survey_notes(ctx)
     fig = quality_charts.graduates_trend(grads, ctx.lang, ctx.t("quality.chart.graduates"))
-    # Round ticks on the employment axis: synchronised with the counts' grid it read
-    # 12.7, 25.5, 38.2 and so on.
-    fig.update_layout(yaxis2={"tickmode": "linear", "tick0": 0, "dtick": 20})
     return _slide(ctx, "quality", ctx.t("report.quality.graduates_title"), headline, notes, fig)
 
 
@@ -1859,9 +1847,11 @@ def _kpi_history(ctx: _Context, year: int, row: pd.Series) -> SlideSpec:
 
 def faculty_kpi_codes(conn: duckdb.DuckDBPyConnection, year: int) -> list[str]:
     """KPIs with a measured value for at least two faculties (unit scopes) in ``year``."""
+    # Computed KPIs count too: their faculty values come from the warehouse measure.
     rows = conn.execute(
-        """
-        SELECT code FROM kpi_values
+        f"""
+        WITH {kq.effective_sql(conn)}
+        SELECT code FROM kpi_eff
         WHERE year = ? AND unit_scope <> 'university' AND isfinite(value)
         GROUP BY code HAVING count(DISTINCT unit_scope) >= 2 ORDER BY code
         """,
