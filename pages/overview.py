@@ -25,12 +25,10 @@ if home:
 
 ranks = query(q.latest_rankings)
 mobility = query(q.mobility_by_year)
-# Academic quality: (measure, card label key, decimals, delta key) of the third row.
+# Academic quality beside the other headline numbers: (measure, card label key).
 QUALITY_CARDS = (
-    ("exam_pass_rate", "ui.quality_pass_rate_regular", 1, "ui.points_vs_last_year"),
-    ("staff_degree_share", "ui.staff_degree_share", 1, "ui.points_vs_last_year"),
-    ("graduate_employment_rate", "ui.quality_employment", 1, "ui.points_vs_last_year"),
-    ("student_satisfaction", "ui.overview_student_satisfaction", 2, "ui.vs_last_year"),
+    ("exam_pass_rate", "ui.overview_pass_rate"),
+    ("staff_degree_share", "ui.overview_degree_share"),
 )
 quality = {name: query(measures.latest, name) for name, *_ in QUALITY_CARDS}
 if ranks.empty and mobility.empty and not any(m["year"] for m in quality.values()):
@@ -96,28 +94,25 @@ card(
     Delta(t("ui.of_total", total=measured), "red" if len(off) else "gray"),
 )
 
-if any(m["year"] for m in quality.values()):
-    cells = iter(st.columns(6))
-    for name, label, decimals, delta_key in QUALITY_CARDS:
-        m = quality[name]
-        if m["year"] is None:
-            continue
-        card(
-            next(cells),
-            t(label, year=measures.year_label(name, m["year"])),
-            percent(m["value"] / 100, lang(), decimals)
-            if measures.MEASURES[name].unit == "percent"
-            else number(m["value"], lang(), decimals),
-            points_delta(m["value"], m["previous"], lang(), decimals, delta_key),
-        )
-
-left, right = st.columns([3, 2])
+# Quality stands beside the chart rather than in a row of its own, so that the whole
+# overview stays on one 1366×768 laptop screen.
+left, middle, right = st.columns([5, 3, 6])
 with left:
     if mobility.empty:
         st.info(t("ui.chart_empty"))
     else:
         chart(st, mobility_trend(mobility, lang()), "overview_trend")
-with right:
+with middle:
+    for name, label in QUALITY_CARDS:
+        m = quality[name]
+        if m["year"] is not None:
+            card(
+                st,
+                t(label, year=measures.year_label(name, m["year"])),
+                percent(m["value"] / 100, lang(), 1),
+                points_delta(m["value"], m["previous"], lang(), 1, "ui.points_change"),
+            )
+with right.container(gap="xsmall"):
     st.markdown(f"**{t('ui.alerts_title')}**")
     flags = query(mobility_q.rule_flags, mobility_q.MobilityFilter(), today)
     quality_flags = query(q.quality_alerts, degree_threshold())

@@ -166,17 +166,19 @@ def test_overview_shows_pass_rate_and_degree_share_with_their_change(demo):
     at.run()
     assert not at.exception
     shown = metrics(at)
-    rate = shown[EN["ui.quality_pass_rate_regular"].format(year="2025-2026")]
-    assert rate == percent(
-        qq.headline(demo).set_index("session_type").loc["regular", "pass_rate"] / 100, "en", 1
-    )
+    head = qq.headline(demo).set_index("session_type").loc["regular"]
+    rate = shown[EN["ui.overview_pass_rate"].format(year="2025-2026")]
+    assert rate == percent(head["pass_rate"] / 100, "en", 1)
     whole = sq.composition_by_year(demo).set_index("year")
-    assert shown[EN["ui.staff_degree_share"].format(year=2026)] == percent(
-        whole.loc[2026, "degree_share"], "en", 1
-    )
+    label = EN["ui.overview_degree_share"].format(year=2026)
+    assert shown[label] == percent(whole.loc[2026, "degree_share"], "en", 1)
     deltas = {m.label: m.proto.delta for m in at.metric}
     change = 100 * (whole.loc[2026, "degree_share"] - whole.loc[2025, "degree_share"])
-    assert deltas[EN["ui.staff_degree_share"].format(year=2026)].startswith(f"+{change:.1f}")
+    assert deltas[label] == EN["ui.points_change"].format(change=f"+{change:.1f}")
+    pass_change = head["pass_rate"] - head["previous"]
+    assert deltas[EN["ui.overview_pass_rate"].format(year="2025-2026")] == EN[
+        "ui.points_change"
+    ].format(change=f"+{pass_change:.1f}")
     links = [p.label for p in at.get("page_link")]
     assert EN["alert.degree_below"].format(count=1) in links
     assert EN["alert.pass_rate_drops"].format(count=1, points="10") in links

@@ -68,6 +68,10 @@ def test_overview_in_a_real_browser(server, browser, demo_db):
     # The whole overview fits 1366×768: the last alert ends above the bottom edge.
     last = page.get_by_test_id("stPageLink").last.bounding_box()
     assert last and last["y"] + last["height"] <= 768
+    cards = page.get_by_test_id("stMetric").evaluate_all(
+        "els => Math.max(...els.map(e => e.getBoundingClientRect().bottom))"
+    )
+    assert cards <= 768  # the quality cards beside the chart too
     expired = en["alert.expired"].format(count=alerts.loc["expired", "count"])
     page.get_by_role("link", name=expired).click()
     page.get_by_text(en["ui.accreditation_title"]).first.wait_for()
