@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
+
+import streamlit as st
 
 from sapat.queries.staff import DEFAULT_DEGREE_THRESHOLD
 
 log = logging.getLogger(__name__)
 
 
-def _sapat_section() -> dict[str, Any]:
-    """The [sapat] table of the secrets file; none when there is no file or it is unreadable."""
+def secrets() -> Mapping[str, Any]:
+    """The secrets file as a mapping; an absent or unreadable file means no secrets."""
     try:
-        import streamlit as st
-
-        return dict(st.secrets.to_dict().get("sapat", {}))
+        return st.secrets.to_dict()
     except Exception:  # Streamlit raises when there is no secrets.toml at all
         return {}
+
+
+def _sapat_section() -> dict[str, Any]:
+    """The [sapat] table of the secrets file."""
+    return dict(secrets().get("sapat", {}))
 
 
 def degree_threshold() -> float:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
 
 import streamlit as st
 
 from sapat import auth
 from sapat.auth import User
+from sapat.settings import secrets
 from sapat.web import ACCOUNT_KEY, USER_KEY, cursor, lang, local_account, t
 
 OIDC_ROLES = "oidc_roles"  # [sapat.oidc_roles] in secrets.toml: e-mail or *@domain → roles
@@ -18,17 +18,9 @@ OIDC_ROLES = "oidc_roles"  # [sapat.oidc_roles] in secrets.toml: e-mail or *@dom
 log = logging.getLogger("sapat")
 
 
-def _secrets() -> Mapping[str, Any]:
-    """The secrets file as a mapping; an absent or unreadable file means no secrets."""
-    try:
-        return st.secrets.to_dict()
-    except Exception:  # Streamlit raises when there is no secrets.toml at all
-        return {}
-
-
 def oidc_providers() -> list[str]:
     """Named providers of an [auth] section (Google, Microsoft, ...), or [""] for one."""
-    section = _secrets().get("auth")
+    section = secrets().get("auth")
     if not isinstance(section, Mapping) or not section:
         return []
     named = [k for k, v in section.items() if isinstance(v, Mapping)]
@@ -46,7 +38,7 @@ def _oidc_user() -> User | None:
         name = str(st.user.get("name") or email)
     except Exception:
         return None
-    sapat_secrets = _secrets().get("sapat", {})
+    sapat_secrets = secrets().get("sapat", {})
     roles = auth.roles_for_email(email, sapat_secrets.get(OIDC_ROLES, {}))
     if not roles:
         return None
