@@ -15,8 +15,25 @@ DEFAULT_DROP_POINTS = 10.0
 _DIGITS = 9
 
 
-def _faculty_clause(faculty: str | None, column: str = "faculty") -> tuple[str, list]:
+def faculty_clause(faculty: str | None, column: str = "faculty") -> tuple[str, list]:
+    """A WHERE condition keeping one faculty (``TRUE`` for all) and its parameters."""
     return (f"{column} = ?", [faculty]) if faculty else ("TRUE", [])
+
+
+def _grouped_by(by: str, alias: str) -> tuple[str, str]:
+    """(group expression, programme name columns) of a query by university, faculty or
+    programme.
+
+    Grouped otherwise than by programme there are no programme names: the columns are NULL so that every
+    grouping returns the same columns.
+    """
+    no_names = "NULL AS name_ky, NULL AS name_ru, NULL AS name_en"
+    if by == "university":
+        return "'university'", no_names
+    if by == "faculty":
+        return f"coalesce({alias}.faculty, '—')", no_names
+    names = ", ".join(f"any_value(p.name_{lang}) AS name_{lang}" for lang in ("ky", "ru", "en"))
+    return f"{alias}.program_code", names
 
 
 def options(conn: duckdb.DuckDBPyConnection) -> dict[str, list]:
@@ -43,13 +60,11 @@ def pass_rates(
 ) -> pd.DataFrame:
     """Pass rate (%) per academic year, session type and group ('university', 'faculty' or
     'program'), over every semester and year of study: passed ÷ sat."""
-    group = {"university": "'university'", "faculty": "e.faculty", "program": "e.program_code"}[by]
-    where, params = _faculty_clause(faculty, "e.faculty")
+    group, names = _grouped_by(by, "e")
+    where, params = faculty_clause(faculty, "e.faculty")
     return conn.execute(
         f"""
-        SELECT e.academic_year, e.session_type, {group} AS grp,
-               any_value(p.name_ky) AS name_ky, any_value(p.name_ru) AS name_ru,
-               any_value(p.name_en) AS name_en,
+        SELECT e.academic_year, e.session_type, {group} AS grp, {names},
                sum(e.students_total) AS students_total,
                sum(e.students_passed) AS students_passed,
                100.0 * sum(e.students_passed) / nullif(sum(e.students_total), 0) AS pass_rate,
@@ -68,7 +83,7 @@ def headline(conn: duckdb.DuckDBPyConnection, faculty: str | None = None) -> pd.
 
     Columns: session_type, academic_year, pass_rate, prev_year, previous.
     """
-    where, params = _faculty_clause(faculty)
+    where, params = faculty_clause(faculty)
     return conn.execute(
         f"""
         WITH y AS (
@@ -99,14 +114,13 @@ def grade_distribution(
 
     Columns: grp, name_ky/ru/en, students_total, grade_a … grade_f, graded.
     """
-    where, params = _faculty_clause(faculty, "e.faculty")
-    group = "e.program_code" if faculty else "coalesce(e.faculty, '—')"
+    where, params = faculty_clause(faculty, "e.faculty")
+    group, names = _grouped_by("program" if faculty else "faculty", "e")
     sums = ", ".join(f"sum(coalesce(e.grade_{g}, 0)) AS grade_{g}" for g in GRADES)
     graded = " + ".join(f"sum(coalesce(e.grade_{g}, 0))" for g in GRADES)
     return conn.execute(
         f"""
-        SELECT {group} AS grp, any_value(p.name_ky) AS name_ky, any_value(p.name_ru) AS name_ru,
-               any_value(p.name_en) AS name_en, sum(e.students_total) AS students_total,
+        SELECT {group} AS grp, {names}, sum(e.students_total) AS students_total,
                {sums}, {graded} AS graded
         FROM exam_results e LEFT JOIN programs p ON p.program_code = e.program_code
         WHERE e.academic_year = ? AND e.semester = ? AND e.session_type = ? AND {where}
@@ -129,7 +143,7 @@ def pass_rate_drops(
     name_ky/ru/en, faculty, prev_year, previous_rate, academic_year, pass_rate, drop (points),
     students_total; the largest drop first.
     """
-    where, params = _faculty_clause(faculty, "w.faculty")
+    where, params = faculty_clause(faculty, "w.faculty")
     return conn.execute(
         f"""
         WITH r AS (
@@ -138,15 +152,16 @@ def pass_rate_drops(
                    100.0 * sum(students_passed) / nullif(sum(students_total), 0) AS pass_rate
             FROM exam_results WHERE session_type = 'regular' GROUP BY ALL
         ), w AS (
-            SELECT *, lag(academic_year) OVER p AS prev_year, lag(pass_rate) OVER p AS previous
+            SELECT *, lag(academic_year) OVER p AS prev_year,
+                   lag(pass_rate) OVER p AS previous_rate,
+                   round(lag(pass_rate) OVER p - pass_rate, {_DIGITS}) AS drop
             FROM r WINDOW p AS (PARTITION BY program_code ORDER BY academic_year)
         )
         SELECT w.program_code, p.name_ky, p.name_ru, p.name_en, w.faculty, w.prev_year,
-               w.previous AS previous_rate, w.academic_year, w.pass_rate,
-               round(w.previous - w.pass_rate, {_DIGITS}) AS drop, w.students_total
+               w.previous_rate, w.academic_year, w.pass_rate, w.drop, w.students_total
         FROM w LEFT JOIN programs p ON p.program_code = w.program_code
         WHERE w.academic_year = coalesce(?, (SELECT max(academic_year) FROM r))
-          AND round(w.previous - w.pass_rate, {_DIGITS}) > ? AND {where}
+          AND w.drop > ? AND {where}
         ORDER BY drop DESC, w.program_code
         """,
         [academic_year, threshold, *params],
@@ -158,14 +173,8 @@ def attestation(
 ) -> pd.DataFrame:
     """State attestation per academic year and programme (or faculty): sat, passed, rate,
     average score and grades, the lowest pass rate first."""
-    where, params = _faculty_clause(faculty, "e.faculty")
-    group = {"faculty": "coalesce(e.faculty, '—')", "program": "e.program_code"}[by]
-    names = (
-        "any_value(p.name_ky) AS name_ky, any_value(p.name_ru) AS name_ru, "
-        "any_value(p.name_en) AS name_en"
-        if by == "program"
-        else "NULL AS name_ky, NULL AS name_ru, NULL AS name_en"
-    )
+    where, params = faculty_clause(faculty, "e.faculty")
+    group, names = _grouped_by(by, "e")
     sums = ", ".join(f"sum(e.grade_{g}) AS grade_{g}" for g in GRADES)
     return conn.execute(
         f"""
@@ -189,7 +198,7 @@ def graduates(conn: duckdb.DuckDBPyConnection, faculty: str | None = None) -> pd
 
     ``employment_rate`` is NULL where employment is not known yet (a blank is not a zero).
     """
-    where, params = _faculty_clause(faculty, "g.faculty")
+    where, params = faculty_clause(faculty, "g.faculty")
     return conn.execute(
         f"""
         SELECT g.academic_year, g.program_code, p.name_ky, p.name_ru, p.name_en,
@@ -205,7 +214,7 @@ def graduates(conn: duckdb.DuckDBPyConnection, faculty: str | None = None) -> pd
 
 def graduates_by_year(conn: duckdb.DuckDBPyConnection, faculty: str | None = None) -> pd.DataFrame:
     """Graduates, honours and employment rate (over programmes whose employment is known)."""
-    where, params = _faculty_clause(faculty)
+    where, params = faculty_clause(faculty)
     return conn.execute(
         f"""
         SELECT academic_year, sum(graduates_total) AS graduates_total,
@@ -228,14 +237,8 @@ def employment(
     """Graduates of one year employed within a year, per programme or faculty; only rows
     whose employment is known. Columns: grp, name_ky/ru/en, graduates_total,
     employed_within_year, employment_rate."""
-    where, params = _faculty_clause(faculty, "g.faculty")
-    group = {"faculty": "coalesce(g.faculty, '—')", "program": "g.program_code"}[by]
-    names = (
-        "any_value(p.name_ky) AS name_ky, any_value(p.name_ru) AS name_ru, "
-        "any_value(p.name_en) AS name_en"
-        if by == "program"
-        else "NULL AS name_ky, NULL AS name_ru, NULL AS name_en"
-    )
+    where, params = faculty_clause(faculty, "g.faculty")
+    group, names = _grouped_by(by, "g")
     return conn.execute(
         f"""
         SELECT {group} AS grp, {names}, sum(g.graduates_total) AS graduates_total,

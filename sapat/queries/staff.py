@@ -6,6 +6,7 @@ import duckdb
 import pandas as pd
 
 from sapat.queries.measures import DEGREE_SQL
+from sapat.queries.quality import faculty_clause
 
 # The licensing requirement: at least this share of the teaching staff (by headcount) holds
 # a degree. A faculty exactly at the threshold meets it. Configurable in secrets.toml.
@@ -17,10 +18,6 @@ RATING_PARTS = ("teaching_score", "research_score", "service_score")
 # Quantiles drawn as a box: a box of p10–p90 whiskers reveals no one's own score, as a
 # minimum or maximum would.
 QUANTILES = {"p10": 0.10, "p25": 0.25, "median": 0.50, "p75": 0.75, "p90": 0.90}
-
-
-def _faculty_clause(faculty: str | None) -> tuple[str, list]:
-    return ("faculty = ?", [faculty]) if faculty else ("TRUE", [])
 
 
 def years(conn: duckdb.DuckDBPyConnection) -> list[int]:
@@ -57,7 +54,7 @@ def composition_by_year(
     conn: duckdb.DuckDBPyConnection, faculty: str | None = None
 ) -> pd.DataFrame:
     """Staff by degree and title per year, for the university or one faculty."""
-    where, params = _faculty_clause(faculty)
+    where, params = faculty_clause(faculty)
     return conn.execute(
         f"SELECT year, {_COMPOSITION_SUMS} FROM staff_composition WHERE {where} "
         "GROUP BY year ORDER BY year",
@@ -145,7 +142,7 @@ def rating_trend(
     conn: duckdb.DuckDBPyConnection, faculty: str | None = None, min_group: int = MIN_GROUP
 ) -> pd.DataFrame:
     """Mean total and part scores per year (years with fewer than ``min_group`` left out)."""
-    where, params = _faculty_clause(faculty)
+    where, params = faculty_clause(faculty)
     parts = ", ".join(f"avg({p}) AS {p}" for p in RATING_PARTS)
     return conn.execute(
         f"""
@@ -161,7 +158,7 @@ def rating_rows(
     conn: duckdb.DuckDBPyConnection, year: int, faculty: str | None = None
 ) -> pd.DataFrame:
     """Individual (pseudonymous) rating rows: for administrators only."""
-    where, params = _faculty_clause(faculty)
+    where, params = faculty_clause(faculty)
     return conn.execute(
         f"""
         SELECT staff_code, faculty, department, position, teaching_score, research_score,
