@@ -37,6 +37,18 @@ def rate(value: object) -> str:
     return percent(value / 100, language, 1) if pd.notna(value) else "—"
 
 
+def session_label(session: tuple) -> str:
+    """A session (year, semester, type) as '2025-2026, semester 2, Regular session'."""
+    year, semester, kind = session
+    return translate(
+        "ui.quality_session_label",
+        language,
+        year=year,
+        semester=semester,
+        type=code_label(kind, language),
+    )
+
+
 def coded(frame: pd.DataFrame) -> pd.DataFrame:
     """Session types and respondent groups in the user's language, then ``labelled``."""
     return labelled(
@@ -56,11 +68,7 @@ def named_groups(frame: pd.DataFrame) -> pd.DataFrame:
     named = frame.assign(
         grp=[charts.group_label(r, by, language, None) for _, r in frame.iterrows()]
     )
-    return (
-        programme_names(named)
-        .drop(columns=["program_name"], errors="ignore")
-        .rename(columns={"grp": by})
-    )
+    return named.drop(columns=["name_ky", "name_ru", "name_en"]).rename(columns={"grp": by})
 
 
 head = query(qq.headline, faculty).set_index("session_type")
@@ -149,27 +157,13 @@ if grades_tab.open:
             st.info(t("ui.chart_empty"))
         else:
             session = st.selectbox(
-                t("ui.quality_session"),
-                sessions,
-                format_func=lambda s: translate(
-                    "ui.quality_session_label",
-                    language,
-                    year=s[0],
-                    semester=s[1],
-                    type=code_label(s[2], language),
-                ),
-                key="aq_session",
+                t("ui.quality_session"), sessions, format_func=session_label, key="aq_session"
             )
             grades = query(qq.grade_distribution, *session, faculty)
-            label = t(
-                "ui.quality_session_label",
-                year=session[0],
-                semester=session[1],
-                type=code_label(session[2], language),
-            )
+            title = t("quality.chart.grades", session=session_label(session))
             chart(
                 st,
-                charts.grade_bars(grades, language, by, t("quality.chart.grades", session=label)),
+                charts.grade_bars(grades, language, by, title),
                 "aq_grades",
             )
             table(labelled(named_groups(grades)), "dl_aq_grades", t("download.quality_grades"))
