@@ -120,7 +120,7 @@ def build_60x(path: str | Path, today: dt.date | None = None, seed: int = 60) ->
     mobility = _mobility_frame(MOBILITY_ROWS, seed)
     conn = db.connect(path)
     try:
-        with db.transaction(conn):
+        with db.transaction(conn) as tx:
             for table in (
                 "mobility",
                 "agreements",
@@ -131,15 +131,15 @@ def build_60x(path: str | Path, today: dt.date | None = None, seed: int = 60) ->
                 "kpi_values",
                 "kpi_targets",
             ):
-                conn.execute(f"DELETE FROM {table}")
-            _insert(conn, "mobility", mobility)
-            _insert(conn, "agreements", _agreements(rng, mobility, today))
+                tx.execute(f"DELETE FROM {table}")
+            _insert(tx, "mobility", mobility)
+            _insert(tx, "agreements", _agreements(rng, mobility, today))
             for table, frame in _programs(rng, today).items():
-                _insert(conn, table, frame)
+                _insert(tx, table, frame)
             values, targets = _kpis(rng)
-            _insert(conn, "kpi_values", values)
-            _insert(conn, "kpi_targets", targets)
-            db.bump_data_version(conn)
+            _insert(tx, "kpi_values", values)
+            _insert(tx, "kpi_targets", targets)
+            db.bump_data_version(tx)
         conn.execute("CHECKPOINT")
     finally:
         conn.close()

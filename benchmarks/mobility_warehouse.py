@@ -184,17 +184,17 @@ def build_large(path: str | Path, rows: int = 500_000, seed: int = 1) -> Path:
     frames = demo.generate()
     conn = db.connect(path)
     try:
-        with db.transaction(conn):
-            conn.register("_large", frame)
-            conn.execute("INSERT INTO mobility BY NAME SELECT *, 1 AS batch_id FROM _large")
-            conn.unregister("_large")
-            conn.register("_inst", frames["institutions"])
-            conn.execute("INSERT INTO institutions BY NAME SELECT * FROM _inst")
-            conn.unregister("_inst")
+        with db.transaction(conn) as tx:
+            tx.register("_large", frame)
+            tx.execute("INSERT INTO mobility BY NAME SELECT *, 1 AS batch_id FROM _large")
+            tx.unregister("_large")
+            tx.register("_inst", frames["institutions"])
+            tx.execute("INSERT INTO institutions BY NAME SELECT * FROM _inst")
+            tx.unregister("_inst")
             for name in ("kpi_definitions", "kpi_values"):
-                conn.register("_kpi", frames[name])
-                conn.execute(f"INSERT INTO {name} BY NAME SELECT * FROM _kpi")
-                conn.unregister("_kpi")
+                tx.register("_kpi", frames[name])
+                tx.execute(f"INSERT INTO {name} BY NAME SELECT * FROM _kpi")
+                tx.unregister("_kpi")
         conn.execute("CHECKPOINT")
     finally:
         conn.close()

@@ -10,7 +10,7 @@ from sapat.downloads import file_stem, table
 from sapat.i18n import translate
 from sapat.queries import uploads as q
 from sapat.upload import check_upload, commit_upload
-from sapat.web import cursor, entry_guard, header, lang, t
+from sapat.web import cursor, entry_guard, guarded, header, lang, t
 from schemas.registry import DATASETS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -42,7 +42,7 @@ with upload_tab:
     dataset = st.selectbox(t("data.dataset"), mine, format_func=dataset_label, key="data_dataset")
     st.download_button(
         t("data.template", dataset=dataset_label(dataset)),
-        data=lambda: template_bytes(dataset, language),
+        data=guarded(lambda: template_bytes(dataset, language)),
         file_name=f"{file_stem(dataset_label(dataset))}.xlsx",
         mime=XLSX,
         icon=":material/download:",
@@ -89,7 +89,7 @@ with upload_tab:
             if report.raw is not None:
                 st.download_button(
                     t("data.marked_file"),
-                    data=lambda: checked.marked_file(language),
+                    data=guarded(lambda: checked.marked_file(language)),
                     file_name=f"{file_stem(uploaded.name.rsplit('.', 1)[0])}_marked.xlsx",
                     mime=XLSX,
                     icon=":material/error:",

@@ -248,6 +248,8 @@ if surveys_tab.open:
         if not survey_years:
             st.info(t("ui.surveys_empty"))
         else:
+            # Rows of few respondents are left out of every figure, the university's too.
+            st.caption(t("ui.surveys_privacy_note", count=sq.MIN_RESPONSES))
             sat = query(sq.satisfaction, faculty)
             chart(
                 st,

@@ -10,7 +10,7 @@ from sapat.report import snapshots
 from sapat.report.content import available_years
 from sapat.report.pdf import PdfFailed, PdfUnavailable, soffice_path, to_pdf
 from sapat.report.spec import SECTIONS
-from sapat.web import cursor, entry_guard, lang, t
+from sapat.web import cursor, entry_guard, guarded, lang, t
 
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 
@@ -82,7 +82,7 @@ if built is not None:
     if soffice_path():
         two.download_button(
             t("deck.download_pdf"),
-            data=lambda: pdf_of(built.pptx),
+            data=guarded(lambda: pdf_of(built.pptx)),
             file_name=built.file_name.rsplit(".", 1)[0] + ".pdf",
             mime="application/pdf",
             icon=":material/picture_as_pdf:",
@@ -121,7 +121,7 @@ if int(row["data_version"]) != now:
 reader = conn.cursor()  # read on click, in another thread: a cursor of its own
 st.download_button(
     t("deck.download_again"),
-    data=lambda: snapshots.deck_bytes(reader, int(chosen)) or b"",
+    data=guarded(lambda: snapshots.deck_bytes(reader, int(chosen)) or b""),
     file_name=row["file_name"],
     mime=PPTX,
     icon=":material/history:",

@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from sapat import auth
 from sapat.charts import staff as charts
 from sapat.display import change_delta, points_delta
 from sapat.downloads import table
@@ -184,6 +185,10 @@ if rating_tab.open:
             summary = query(sq.rating_summary, rating_year)
             hidden = summary[summary["hidden"]]
             st.caption(t("ui.staff_rating_rule", count=sq.MIN_GROUP))
+            # Whose figures the university's are: the shown faculties' only.
+            st.caption(t("ui.staff_rating_university_note", count=sq.MIN_GROUP))
+            if (~summary["hidden"] & summary["median"].isna()).any():
+                st.caption(t("ui.staff_rating_box_note", count=sq.BOX_MIN))
             if not hidden.empty:
                 st.info(
                     t(
@@ -206,11 +211,16 @@ if rating_tab.open:
             shown = summary[~summary["hidden"]].drop(columns=["hidden"])
             shown = shown.assign(
                 faculty=shown["faculty"].replace({"university": t("staff.university")})
-            ).round(1)
+            ).round(charts.RATING_DECIMALS)  # the table's data goes to the browser as shown
             table(labelled(shown), "dl_ts_rating", t("download.staff_rating", year=rating_year))
             if is_admin:
                 st.subheader(t("ui.staff_rating_rows"))
                 st.caption(t("ui.staff_rating_rows_note"))
                 rows = query(sq.rating_rows, rating_year, faculty)
                 shown_rows = labelled(rows, {"position": lambda v: code_label(v, language)})
-                table(shown_rows, "dl_ts_rows", t("download.staff_rating_rows", year=rating_year))
+                table(
+                    shown_rows,
+                    "dl_ts_rows",
+                    t("download.staff_rating_rows", year=rating_year),
+                    allowed=auth.is_admin,
+                )

@@ -260,12 +260,15 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from pipelines.demo import build_demo
+    from pipelines.demo import build_demo, make_room
 
     lang = _lang(args)
     path = db.resolve_db_path(args.db)
     started = time.perf_counter()
-    counts = build_demo(path)
+    kept = make_room(path, force=args.force)
+    if kept is not None:
+        print(translate("cli.demo_backed_up", lang, path=path, backup=kept))
+    counts = build_demo(path, room_made=True)
     summary = ", ".join(f"{name} {n}" for name, n in counts.items())
     print(
         translate(
@@ -384,15 +387,18 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from sapat.backup import BackupInvalid, restore
+    from sapat.backup import BackupInvalid, RestoreOntoItself, restore
 
     lang = _lang(args)
     path = db.resolve_db_path(args.db)
     source = Path(args.file)
-    if not source.is_file():
-        raise FileRejected("not_found", path=args.file)
     try:
         kept = restore(source, path)
+    except RestoreOntoItself:
+        print(translate("backup.onto_itself", lang, backup=source, path=path), file=sys.stderr)
+        return EXIT_FILE
+    except FileNotFoundError:
+        raise FileRejected("not_found", path=args.file) from None
     except db.WarehouseLocked:
         print(translate("backup.restore_locked", lang, path=path), file=sys.stderr)
         return EXIT_FILE
@@ -634,7 +640,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("template", cmd_template, "write an xlsx template", db_arg=False)
     p.add_argument("dataset", choices=datasets)
     p.add_argument("--out")
-    add("demo", cmd_demo, "build the demo warehouse")
+    p = add("demo", cmd_demo, "build the demo warehouse (refused over real data)")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="rebuild even a warehouse with real uploads, accounts or changes, after a backup",
+    )
     p = add("report", cmd_report, "build the Academic Council deck (pptx, optionally pdf)")
     p.add_argument("--year", required=True, help="academic year, e.g. 2025-2026")
     p.add_argument("--out", help="where to write the .pptx (default: its own file name)")
@@ -659,6 +670,17 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except FileRejected as exc:
         print(exc.message(lang), file=sys.stderr)
+        return EXIT_FILE
+    except db.WarehouseLocked as exc:
+        print(FileRejected("locked", path=str(exc)).message(lang), file=sys.stderr)
+        return EXIT_FILE
+    except duckdb.Error as exc:
+        # Another process can take the file between our open and a later statement: any
+        # lock conflict is the same plain refusal, never a traceback.
+        if "lock" not in str(exc).lower():
+            raise
+        path = db.resolve_db_path(getattr(args, "db", None))
+        print(FileRejected("locked", path=str(path)).message(lang), file=sys.stderr)
         return EXIT_FILE
     except KeyboardInterrupt:
         return 130

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
+
 from pipelines.demo_data import KPI_MEASURES, generate
 from pipelines.ingest import ingest_frame
 from pipelines.problems import FileRejected
-from sapat import db
+from sapat import backup, db
 from sapat.queries import kpis
 
 # Referenced tables first: licences name programmes, KPI values name KPI definitions.
@@ -31,27 +33,79 @@ LOAD_ORDER = (
 )
 
 
-def _is_replaceable(path: Path) -> bool:
-    """Only a demo warehouse (or none) may be overwritten: real uploads are never lost."""
+# Audit actions that change nothing in the data: reading, signing in, copying.
+_HARMLESS_ACTIONS = ("sign_in", "sign_in_failed", "sign_in_throttled", "backup", "report")
+
+
+def foreign_content(conn: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """What the warehouse holds that the demo build did not make: uploads, accounts, changes.
+
+    Counted from the warehouse itself, never from the demo flag: a demo warehouse someone
+    then loaded real files into keeps its flag, and must not be rebuilt over.
+    """
+    tables = {r[0] for r in conn.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    found = {}
+    if "upload_batches" in tables:
+        found["uploads"] = db.first(
+            conn.execute("SELECT count(*) FROM upload_batches WHERE uploaded_by <> 'demo'")
+        )[0]
+    if "users" in tables:
+        found["accounts"] = db.first(conn.execute("SELECT count(*) FROM users"))[0]
+    if "audit_log" in tables:
+        found["changes"] = db.first(
+            conn.execute(
+                'SELECT count(*) FROM audit_log WHERE "user" <> \'demo\' '
+                "AND action NOT IN (SELECT unnest(?))",
+                [list(_HARMLESS_ACTIONS)],
+            )
+        )[0]
+    if tables and "app_meta" not in tables:
+        found["tables"] = len(tables)  # some other DuckDB file: not ours to overwrite
+    elif "app_meta" in tables and not db.is_demo(conn):
+        found["real"] = 1  # made by init or by real uploads: never given demo rows
+    return {k: v for k, v in found.items() if v}
+
+
+def make_room(path: Path, force: bool = False) -> Path | None:
+    """Refuse to overwrite anything the demo did not make; with ``force``, back it up first.
+
+    Returns where the backup was written, if one was.
+    """
     if not path.exists():
-        return True
+        return None
     try:
         conn = db.connect(path, migrate_now=False)
     except db.WarehouseLocked:
         raise FileRejected("locked", path=str(path)) from None
     try:
-        has_meta = conn.execute(
-            "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'app_meta'"
-        ).fetchone()[0]
-        return not has_meta or db.is_demo(conn)
+        found = foreign_content(conn)
+        if not found:
+            return None
+        if not force:
+            raise FileRejected(
+                "not_demo",
+                path=str(path),
+                uploads=found.get("uploads", 0),
+                accounts=found.get("accounts", 0),
+                changes=found.get("changes", 0),
+            )
+        if "app_meta" not in {
+            r[0] for r in conn.execute("SELECT table_name FROM duckdb_tables()").fetchall()
+        }:
+            raise FileRejected("not_warehouse", path=str(path))
+        return backup.backup(conn, path, user="demo --force").path
     finally:
         conn.close()
 
 
-def build_demo(path: Path) -> dict[str, int]:
-    """(Re)build the demo warehouse at ``path``; returns rows loaded per dataset."""
-    if not _is_replaceable(path):
-        raise FileRejected("not_demo", path=str(path))
+def build_demo(path: Path, *, room_made: bool = False) -> dict[str, int]:
+    """(Re)build the demo warehouse at ``path``; returns rows loaded per dataset.
+
+    A warehouse holding anything the demo did not make is refused, unless the caller has
+    already called ``make_room`` (which backs it up when forced).
+    """
+    if not room_made:
+        make_room(path)
     for stale in (path, path.with_name(path.name + ".wal")):
         stale.unlink(missing_ok=True)
     frames = generate()

@@ -96,12 +96,12 @@ def load(
     """
     dataset = get_dataset(info.dataset)
     rows_loaded = len(frame) if status == "committed" else 0
-    with db.transaction(conn):
-        batch_id = conn.execute("SELECT nextval('batch_seq')").fetchone()[0]
+    with db.transaction(conn) as tx:
+        batch_id = db.first(tx.execute("SELECT nextval('batch_seq')"))[0]
         new = changed = unchanged = 0
         if status == "committed" and len(frame):
-            new, changed, unchanged = _upsert(conn, dataset, frame, batch_id)
-        conn.execute(
+            new, changed, unchanged = _upsert(tx, dataset, frame, batch_id)
+        tx.execute(
             "INSERT INTO upload_batches (batch_id, dataset, file_name, file_sha256, uploaded_by,"
             " uploaded_at, mode, rows_in, rows_loaded, rows_rejected, status, rows_new,"
             " rows_changed, rows_unchanged) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -124,18 +124,18 @@ def load(
         )
         if rejected:
             records = _rejected_records(batch_id, rejected, raw_rows, lang)
-            conn.register("_rejected_in", records)
-            conn.execute("INSERT INTO rejected_rows SELECT * FROM _rejected_in")
-            conn.unregister("_rejected_in")
+            tx.register("_rejected_in", records)
+            tx.execute("INSERT INTO rejected_rows SELECT * FROM _rejected_in")
+            tx.unregister("_rejected_in")
         action = "upload" if status == "committed" else "upload_rejected"
         db.audit(
-            conn,
+            tx,
             info.uploaded_by,
             action,
             f"{info.dataset} batch {batch_id} {info.file_name}: {rows_loaded}/{rows_in} rows",
         )
         if changed or new:
-            db.bump_data_version(conn)
+            db.bump_data_version(tx)
     return LoadResult(
         batch_id, status, rows_in, rows_loaded, rows_in - rows_loaded, new, changed, unchanged
     )
@@ -165,10 +165,18 @@ def _upsert(
         f"INSERT INTO hist_{table} ({every}, replaced_by) SELECT {from_target}, {batch_id} "
         f"FROM {table} t JOIN {stage} s ON {on} WHERE {differs}"
     )
-    changed = conn.execute(
-        f"SELECT count(*) FROM hist_{table} WHERE replaced_by = ?", [batch_id]
-    ).fetchone()[0]
-    existing = conn.execute(f"SELECT count(*) FROM {table} t JOIN {stage} s ON {on}").fetchone()[0]
+    changed = db.first(
+        conn.execute(f"SELECT count(*) FROM hist_{table} WHERE replaced_by = ?", [batch_id])
+    )[0]
+    existing = db.first(conn.execute(f"SELECT count(*) FROM {table} t JOIN {stage} s ON {on}"))[0]
+    # Unchanged rows keep their first batch; the claim this batch also makes on them is
+    # recorded, so that batch cannot be undone from under this one.
+    conn.execute(
+        f"INSERT INTO batch_reassertions SELECT {batch_id}, t.batch_id, count(*) "
+        f"FROM {table} t JOIN {stage} s ON {on} WHERE NOT ({differs}) "
+        f"AND t.batch_id IS DISTINCT FROM {batch_id} AND t.batch_id IS NOT NULL "
+        "GROUP BY t.batch_id"
+    )
     hist_on = " AND ".join(f"h.{_q(k)} IS NOT DISTINCT FROM {table}.{_q(k)}" for k in key)
     conn.execute(
         f"DELETE FROM {table} WHERE EXISTS (SELECT 1 FROM hist_{table} h "
@@ -190,9 +198,9 @@ def rollback(conn: duckdb.DuckDBPyConnection, batch_id: int, user: str) -> dict[
     Refused while a later, still committed upload changed rows of this one: undoing this
     first would silently throw away that later upload's work.
     """
-    row = conn.execute(
-        "SELECT dataset, status FROM upload_batches WHERE batch_id = ?", [batch_id]
-    ).fetchone()
+    row = db.first(
+        conn.execute("SELECT dataset, status FROM upload_batches WHERE batch_id = ?", [batch_id])
+    )
     if row is None:
         raise RollbackRefused("no_such_batch", batch_id=batch_id)
     dataset_name, status = row
@@ -210,31 +218,45 @@ def rollback(conn: duckdb.DuckDBPyConnection, batch_id: int, user: str) -> dict[
     ]
     if later:
         raise RollbackRefused("changed_later", batch_id=batch_id, later=", ".join(map(str, later)))
+    again = [
+        r[0]
+        for r in conn.execute(
+            "SELECT DISTINCT r.batch_id FROM batch_reassertions r JOIN upload_batches b "
+            "ON b.batch_id = r.batch_id WHERE r.reasserted_batch = ? AND b.status = 'committed' "
+            "ORDER BY 1",
+            [batch_id],
+        ).fetchall()
+    ]
+    if again:
+        # Removing the rows would leave the later batch "committed" without them.
+        raise RollbackRefused(
+            "reasserted_later", batch_id=batch_id, later=", ".join(map(str, again))
+        )
     types = _target_types(conn, table)
     col_list = ", ".join(_q(c) for c in types)
-    with db.transaction(conn):
-        removed = conn.execute(
-            f"SELECT count(*) FROM {table} WHERE batch_id = ?", [batch_id]
-        ).fetchone()[0]
-        conn.execute(f"DELETE FROM {table} WHERE batch_id = ?", [batch_id])
-        restored = conn.execute(
-            f"SELECT count(*) FROM hist_{table} WHERE replaced_by = ?", [batch_id]
-        ).fetchone()[0]
-        conn.execute(
+    with db.transaction(conn) as tx:
+        removed = db.first(
+            tx.execute(f"SELECT count(*) FROM {table} WHERE batch_id = ?", [batch_id])
+        )[0]
+        tx.execute(f"DELETE FROM {table} WHERE batch_id = ?", [batch_id])
+        restored = db.first(
+            tx.execute(f"SELECT count(*) FROM hist_{table} WHERE replaced_by = ?", [batch_id])
+        )[0]
+        tx.execute(
             f"INSERT INTO {table} ({col_list}) SELECT {col_list} FROM hist_{table} "
             "WHERE replaced_by = ?",
             [batch_id],
         )
-        conn.execute(f"DELETE FROM hist_{table} WHERE replaced_by = ?", [batch_id])
-        conn.execute(
+        tx.execute(f"DELETE FROM hist_{table} WHERE replaced_by = ?", [batch_id])
+        tx.execute(
             "UPDATE upload_batches SET status = 'rolled_back', rolled_back_at = ? WHERE batch_id = ?",
             [datetime.now(), batch_id],
         )
         db.audit(
-            conn,
+            tx,
             user,
             "rollback",
             f"{dataset_name} batch {batch_id}: {removed - restored} removed, {restored} restored",
         )
-        db.bump_data_version(conn)
+        db.bump_data_version(tx)
     return {"removed": removed - restored, "restored": restored}

@@ -355,15 +355,15 @@ class InstitutionMatcher:
 
 def add_aliases(conn: duckdb.DuckDBPyConnection, spellings: dict[str, str], user: str) -> None:
     """Record accepted new spellings as aliases of their institutions."""
-    with db.transaction(conn):
+    with db.transaction(conn) as tx:
         for published, name in spellings.items():
-            conn.execute(
+            tx.execute(
                 "UPDATE institutions SET aliases = CASE WHEN list_contains(aliases, $1) "
                 "THEN aliases ELSE list_append(coalesce(aliases, []::VARCHAR[]), $1) END "
                 "WHERE name = $2",
                 [published, name],
             )
-            db.audit(conn, user, "alias_added", f"{published} → {name}")
+            db.audit(tx, user, "alias_added", f"{published} → {name}")
 
 
 # --- the rows -------------------------------------------------------------------------------

@@ -146,10 +146,12 @@ def _row_to_user(row: tuple) -> User:
 
 
 def get_user(conn: duckdb.DuckDBPyConnection, username: str) -> User | None:
-    row = conn.execute(
-        "SELECT username, display_name, roles, active FROM users WHERE username = ?",
-        [normalise_username(username)],
-    ).fetchone()
+    row = db.first(
+        conn.execute(
+            "SELECT username, display_name, roles, active FROM users WHERE username = ?",
+            [normalise_username(username)],
+        )
+    )
     return _row_to_user(row) if row else None
 
 
@@ -162,7 +164,7 @@ def list_users(conn: duckdb.DuckDBPyConnection) -> list[User]:
 
 def _existing(conn: duckdb.DuckDBPyConnection, username: str) -> str:
     name = normalise_username(username)
-    if conn.execute("SELECT 1 FROM users WHERE username = ?", [name]).fetchone() is None:
+    if db.first(conn.execute("SELECT 1 FROM users WHERE username = ?", [name])) is None:
         raise AuthError("unknown_user", username=(username or "")[:64])
     return name
 
@@ -180,15 +182,15 @@ def add_user(
     roles = check_roles(roles)
     display = (display_name or "").strip() or name
     password_hash = _hasher.hash(password)
-    with transaction(conn):
-        if conn.execute("SELECT 1 FROM users WHERE username = ?", [name]).fetchone():
+    with transaction(conn) as tx:
+        if db.first(tx.execute("SELECT 1 FROM users WHERE username = ?", [name])):
             raise AuthError("user_exists", username=name)
-        conn.execute(
+        tx.execute(
             "INSERT INTO users (username, display_name, password_hash, roles, active) "
             "VALUES (?, ?, ?, ?, true)",
             [name, display, password_hash, list(roles)],
         )
-        _audit(conn, datetime.now(), by, "user_added", f"{name}: roles {', '.join(roles)}")
+        _audit(tx, datetime.now(), by, "user_added", f"{name}: roles {', '.join(roles)}")
     return User(name, display, roles, True)
 
 
@@ -197,29 +199,29 @@ def set_password(
 ) -> None:
     check_password(password)
     password_hash = _hasher.hash(password)
-    with transaction(conn):
-        name = _existing(conn, username)
-        conn.execute("UPDATE users SET password_hash = ? WHERE username = ?", [password_hash, name])
-        _audit(conn, datetime.now(), by, "password_reset", name)
+    with transaction(conn) as tx:
+        name = _existing(tx, username)
+        tx.execute("UPDATE users SET password_hash = ? WHERE username = ?", [password_hash, name])
+        _audit(tx, datetime.now(), by, "password_reset", name)
 
 
 def set_roles(
     conn: duckdb.DuckDBPyConnection, username: str, roles: Iterable[str], by: str = "cli"
 ) -> User:
     roles = check_roles(roles)
-    with transaction(conn):
-        name = _existing(conn, username)
-        conn.execute("UPDATE users SET roles = ? WHERE username = ?", [list(roles), name])
-        _audit(conn, datetime.now(), by, "roles_changed", f"{name}: roles {', '.join(roles)}")
+    with transaction(conn) as tx:
+        name = _existing(tx, username)
+        tx.execute("UPDATE users SET roles = ? WHERE username = ?", [list(roles), name])
+        _audit(tx, datetime.now(), by, "roles_changed", f"{name}: roles {', '.join(roles)}")
     return get_user(conn, name)
 
 
 def _set_active(conn: duckdb.DuckDBPyConnection, username: str, active: bool, by: str) -> None:
-    with transaction(conn):
-        name = _existing(conn, username)
-        conn.execute("UPDATE users SET active = ? WHERE username = ?", [active, name])
+    with transaction(conn) as tx:
+        name = _existing(tx, username)
+        tx.execute("UPDATE users SET active = ? WHERE username = ?", [active, name])
         action = "user_activated" if active else "user_deactivated"
-        _audit(conn, datetime.now(), by, action, name)
+        _audit(tx, datetime.now(), by, action, name)
 
 
 def deactivate(conn: duckdb.DuckDBPyConnection, username: str, by: str = "cli") -> None:
@@ -250,14 +252,14 @@ def throttled_until(
     name = normalise_username(username)[:64]
     failed = """SELECT {what} FROM audit_log
         WHERE action = 'sign_in_failed' AND "user" = ? AND "at" > ? AND "at" <= ?"""
-    last = conn.execute(
-        failed.format(what='max("at")'), [name, now - THROTTLE_WINDOW, now]
-    ).fetchone()[0]
+    last = db.first(
+        conn.execute(failed.format(what='max("at")'), [name, now - THROTTLE_WINDOW, now])
+    )[0]
     if last is None:
         return None
-    (failures,) = conn.execute(
-        failed.format(what="count(*)"), [name, last - THROTTLE_WINDOW, last]
-    ).fetchone()
+    (failures,) = db.first(
+        conn.execute(failed.format(what="count(*)"), [name, last - THROTTLE_WINDOW, last])
+    )
     return last + THROTTLE_WINDOW if failures >= MAX_FAILURES else None
 
 
@@ -268,27 +270,29 @@ def authenticate(
     now = now or datetime.now()
     # Logged under the name as typed (bounded): failures for unknown names throttle too.
     name = normalise_username(username)[:64]
-    with transaction(conn):
-        if throttled_until(conn, name, now) is not None:
-            _audit(conn, now, name, "sign_in_throttled", "too many failed attempts")
+    with transaction(conn) as tx:
+        if throttled_until(tx, name, now) is not None:
+            _audit(tx, now, name, "sign_in_throttled", "too many failed attempts")
             return None
-        row = conn.execute(
-            "SELECT username, display_name, roles, active, password_hash FROM users "
-            "WHERE username = ?",
-            [name],
-        ).fetchone()
+        row = db.first(
+            tx.execute(
+                "SELECT username, display_name, roles, active, password_hash FROM users "
+                "WHERE username = ?",
+                [name],
+            )
+        )
         stored = row[4] if row and row[4] else None
         ok = _verify(stored or _dummy_hash(), password or "") and stored is not None
         if not ok or not row[3]:
             reason = "unknown user" if row is None else "inactive" if ok else "wrong password"
-            _audit(conn, now, name, "sign_in_failed", reason)
+            _audit(tx, now, name, "sign_in_failed", reason)
             return None
         if _hasher.check_needs_rehash(stored):
-            conn.execute(
+            tx.execute(
                 "UPDATE users SET password_hash = ? WHERE username = ?",
                 [_hasher.hash(password), name],
             )
-        _audit(conn, now, name, "sign_in", "")
+        _audit(tx, now, name, "sign_in", "")
         return _row_to_user(row[:4])
 
 

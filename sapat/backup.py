@@ -6,6 +6,7 @@ import contextlib
 import os
 import re
 import shutil
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -30,6 +31,15 @@ class BackupInvalid(RuntimeError):
     """The file does not open as a Sapat warehouse (damaged, half-copied, or something else)."""
 
 
+class RestoreOntoItself(ValueError):
+    """The backup named is the warehouse file itself, or its WAL."""
+
+
+# Tables every Sapat warehouse has since its first migration: a DuckDB file without them
+# (one holding only app_meta, say) is not a backup of ours, whatever its data version says.
+REQUIRED_TABLES = ("app_meta", "schema_migrations", "upload_batches", "audit_log", "users")
+
+
 def default_dir(db_path: Path) -> Path:
     """`backups/` beside the warehouse file, e.g. data/backups/."""
     return Path(db_path).parent / "backups"
@@ -42,6 +52,10 @@ def read_version(path: Path) -> int:
     except duckdb.Error as exc:
         raise BackupInvalid(f"{path}: {exc}") from None
     try:
+        tables = {r[0] for r in conn.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        missing = [t for t in REQUIRED_TABLES if t not in tables]
+        if missing:
+            raise BackupInvalid(f"{path}: no {', '.join(missing)}")
         return db.data_version(conn)
     except duckdb.Error as exc:  # a DuckDB file, but not a Sapat warehouse
         raise BackupInvalid(f"{path}: {exc}") from None
@@ -56,6 +70,26 @@ def _unused(folder: Path, stem: str, ext: str = "") -> Path:
         n += 1
         path = folder / f"{stem}-{n}{ext}"
     return path
+
+
+CHECKPOINT_WAIT_S = 10.0  # how long a backup waits for another writer's transaction to end
+
+
+def _checkpoint(cur: duckdb.DuckDBPyConnection, wait_s: float | None = None) -> None:
+    """CHECKPOINT, waiting briefly while another transaction still holds old row versions.
+
+    Writers of this process are held off by the write lock; what remains is a transaction
+    another connection (a CLI user, a reader that began before the last commit) is ending.
+    """
+    deadline = time.monotonic() + (CHECKPOINT_WAIT_S if wait_s is None else wait_s)
+    while True:
+        try:
+            cur.execute("CHECKPOINT")
+            return
+        except duckdb.TransactionException:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.1)
 
 
 def backup(
@@ -78,9 +112,11 @@ def backup(
     dest_dir.mkdir(parents=True, exist_ok=True)
     cur = conn.cursor()
     try:
-        (open_path,) = cur.execute(
-            "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
-        ).fetchone()
+        (open_path,) = db.first(
+            cur.execute(
+                "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+            )
+        )
         if not os.path.samefile(open_path, db_path):  # a copy of another file would verify
             raise ValueError(f"the connection has {open_path} open, not {db_path}")
         with db._WRITE_LOCK:
@@ -89,7 +125,7 @@ def backup(
             part = dest_dir / f".{target.name}.part"
             try:
                 version = db.data_version(cur)
-                cur.execute("CHECKPOINT")
+                _checkpoint(cur)
                 shutil.copyfile(db_path, part)
             except BaseException:
                 part.unlink(missing_ok=True)
@@ -103,8 +139,8 @@ def backup(
             os.replace(part, target)
         finally:
             part.unlink(missing_ok=True)
-        with db.transaction(cur):
-            db.audit(cur, user, "backup", target.name)
+        with db.transaction(cur) as tx:
+            db.audit(tx, user, "backup", target.name)
     finally:
         cur.close()
     return Backup(target, target.stat().st_size, version, now)
@@ -136,10 +172,12 @@ def restore(backup_path: Path, db_path: Path, now: datetime | None = None) -> Pa
     itself, since DuckDB shares one open file within a process instead of refusing it.
     """
     backup_path, db_path = Path(backup_path), Path(db_path)
+    wal = db_path.with_name(db_path.name + ".wal")
+    if _same_file(backup_path, db_path) or _same_file(backup_path, wal):
+        raise RestoreOntoItself(str(backup_path))  # before anything is moved aside
     if not backup_path.is_file():
         raise FileNotFoundError(str(backup_path))
     read_version(backup_path)
-    wal = db_path.with_name(db_path.name + ".wal")
     kept = None
     if db_path.exists():
         # WarehouseLocked passes through; a damaged warehouse is what a restore replaces.
@@ -159,6 +197,23 @@ def restore(backup_path: Path, db_path: Path, now: datetime | None = None) -> Pa
         os.replace(wal, aside)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     part = db_path.with_name(f".{db_path.name}.restoring")
-    shutil.copyfile(backup_path, part)
-    os.replace(part, db_path)
+    try:
+        shutil.copyfile(backup_path, part)
+        os.replace(part, db_path)
+    except BaseException:
+        # The live file goes back where it was: a failed restore never leaves no warehouse.
+        part.unlink(missing_ok=True)
+        if kept is not None and not db_path.exists():
+            os.replace(kept, db_path)
+        raise
     return kept
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file: by resolved path, or by inode where both exist."""
+    if a.resolve() == b.resolve():
+        return True
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False

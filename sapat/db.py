@@ -38,7 +38,7 @@ def connect(
     db_path.parent.mkdir(parents=True, exist_ok=True)
     try:
         conn = duckdb.connect(str(db_path))
-    except duckdb.IOException as exc:
+    except duckdb.Error as exc:  # IOException in most runs, but not in every DuckDB path
         if "lock" in str(exc).lower():
             raise WarehouseLocked(str(db_path)) from exc
         raise
@@ -81,20 +81,41 @@ def migrate(conn: duckdb.DuckDBPyConnection) -> list[int]:
 
 @contextmanager
 def transaction(conn: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """One serialised write transaction; rolled back on any error."""
+    """One serialised write transaction on a cursor of its own; write through the cursor it yields.
+
+    The cursor is closed whatever happens (a failed COMMIT included), and closing a DuckDB
+    cursor ends its transaction: a write path cannot leave a transaction open behind it,
+    which would keep CHECKPOINT, and so every backup, failing until the cursor is collected.
+    """
     with _WRITE_LOCK:
-        conn.execute("BEGIN TRANSACTION")
+        cur = conn.cursor()
         try:
-            yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                yield cur
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+            cur.execute("COMMIT")
+        finally:
+            cur.close()
+
+
+def first(result: duckdb.DuckDBPyConnection) -> tuple | None:
+    """The first row of an executed query, or None; the result is read to its end.
+
+    Never ``fetchone()``: it leaves the result open, and with it the cursor's read
+    transaction. An open reader that began before a committed UPDATE keeps CHECKPOINT (and
+    so backups) failing with "other write transactions active" for as long as that cursor
+    lives, minutes for a page's thread cursor.
+    """
+    rows = result.fetchall()
+    return rows[0] if rows else None
 
 
 def data_version(conn: duckdb.DuckDBPyConnection) -> int:
     """A number every committed upload bumps; cached queries are keyed by it."""
-    row = conn.execute("SELECT value FROM app_meta WHERE key = 'data_version'").fetchone()
+    row = first(conn.execute("SELECT value FROM app_meta WHERE key = 'data_version'"))
     return int(row[0]) if row else 0
 
 
@@ -107,7 +128,7 @@ def bump_data_version(conn: duckdb.DuckDBPyConnection) -> None:
 
 
 def is_demo(conn: duckdb.DuckDBPyConnection) -> bool:
-    row = conn.execute("SELECT value FROM app_meta WHERE key = 'demo'").fetchone()
+    row = first(conn.execute("SELECT value FROM app_meta WHERE key = 'demo'"))
     return bool(row) and row[0] == "true"
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from sapat.export import to_csv_bytes, to_xlsx_bytes
-from sapat.web import t
+from sapat.web import guarded, t
 
 _UNSAFE_NAME = re.compile(r"[^\w.-]+")
 
@@ -19,13 +20,19 @@ def file_stem(name: str) -> str:
     return _UNSAFE_NAME.sub("_", name).strip("_")[:80] or "table"
 
 
-def download_buttons(frame: pd.DataFrame, key: str, name: str) -> None:
-    """Two small buttons under a table. The files are built only when clicked."""
+def download_buttons(
+    frame: pd.DataFrame,
+    key: str,
+    name: str,
+    allowed: Callable[[tuple[str, ...]], bool] | None = None,
+) -> None:
+    """Two small buttons under a table. The files are built only when clicked, and only
+    for an account that may still see them (``allowed``, else the page's own rule)."""
     stem = file_stem(name)
     left, right, _ = st.columns([1, 1, 6])
     left.download_button(
         t("ui.download_xlsx"),
-        data=lambda: to_xlsx_bytes(frame, sheet=name),
+        data=guarded(lambda: to_xlsx_bytes(frame, sheet=name), allowed),
         file_name=f"{stem}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}_xlsx",
@@ -35,7 +42,7 @@ def download_buttons(frame: pd.DataFrame, key: str, name: str) -> None:
     )
     right.download_button(
         t("ui.download_csv"),
-        data=lambda: to_csv_bytes(frame),
+        data=guarded(lambda: to_csv_bytes(frame), allowed),
         file_name=f"{stem}.csv",
         mime="text/csv",
         key=f"{key}_csv",
@@ -51,6 +58,7 @@ def table(
     name: str,
     *,
     static: bool = False,
+    allowed: Callable[[tuple[str, ...]], bool] | None = None,
     **kwargs: Any,
 ) -> None:
     """Show a table (a frame or a Styler of one) with its xlsx and csv downloads.
@@ -67,4 +75,4 @@ def table(
         st.dataframe(data, **kwargs)
     if static and frame.index.name is not None:  # the index is a column the user reads
         frame = frame.reset_index()
-    download_buttons(frame, key, name)
+    download_buttons(frame, key, name, allowed)

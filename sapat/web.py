@@ -93,7 +93,63 @@ def entry_guard(allowed: Callable[[tuple[str, ...]], bool] | None = None) -> Any
     if allowed is not None and not allowed(account.roles):
         st.error(t("auth.forbidden"))
         st.stop()
+    # Files built on click are checked against this page's rule again at build time.
+    st.session_state[PAGE_RULE_KEY] = allowed
     return account
+
+
+PAGE_RULE_KEY = "_page_allowed"
+
+
+class DownloadRefused(PermissionError):
+    """The account that rendered a download button may no longer have its file."""
+
+
+def still_allowed(
+    account: auth.User, allowed: Callable[[tuple[str, ...]], bool] | None, path: str
+) -> bool:
+    """Whether ``account`` may, right now, have what ``allowed`` guards.
+
+    Read afresh from the warehouse (a local account: its active flag and roles) or from the
+    e-mail → roles mapping (a single-sign-on account), never from the session's copy.
+    """
+    from sapat.settings import secrets  # here: settings reads Streamlit's secrets
+
+    cur = _connection(path).cursor()
+    try:
+        stored = auth.get_user(cur, account.username)
+    finally:
+        cur.close()
+    if stored is not None:
+        roles = stored.roles if stored.active else ()
+    else:
+        mapping = secrets().get("sapat", {}).get("oidc_roles", {})
+        roles = auth.roles_for_email(account.username, mapping) if "@" in account.username else ()
+    if not roles:
+        return False
+    return allowed(roles) if allowed is not None else True
+
+
+def guarded(
+    build: Callable[[], Any], allowed: Callable[[tuple[str, ...]], bool] | None = None
+) -> Callable[[], Any]:
+    """A download's builder that checks the account's current roles when it runs.
+
+    A button that builds its file on click (``on_click="ignore"``) never reruns the page,
+    so the page's own check does not run again: without this, a demoted or deactivated
+    account's buttons would keep serving what it may no longer see. ``allowed`` defaults
+    to the rule of the page the button is on.
+    """
+    account = st.session_state.get(ACCOUNT_KEY)
+    rule = allowed if allowed is not None else st.session_state.get(PAGE_RULE_KEY)
+    path = str(db.resolve_db_path())
+
+    def build_if_allowed() -> Any:
+        if account is None or not still_allowed(account, rule, path):
+            raise DownloadRefused(getattr(account, "username", ""))
+        return build()
+
+    return build_if_allowed
 
 
 def lang() -> str:

@@ -133,10 +133,10 @@ def test_second_process_sees_a_plain_lock_error(db_path):
 
 def test_data_version_bumps_only_inside_a_committed_transaction(conn):
     before = db.data_version(conn)
-    with pytest.raises(RuntimeError), db.transaction(conn):
-        db.bump_data_version(conn)
+    with pytest.raises(RuntimeError), db.transaction(conn) as tx:
+        db.bump_data_version(tx)
         raise RuntimeError("abort")
     assert db.data_version(conn) == before
-    with db.transaction(conn):
-        db.bump_data_version(conn)
+    with db.transaction(conn) as tx:
+        db.bump_data_version(tx)
     assert db.data_version(conn) == before + 1

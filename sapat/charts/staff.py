@@ -30,6 +30,10 @@ PART_COLORS = {
 }
 BOX_COLOR = "#5B8DB8"
 _ROW = 30
+# Rating figures go to the browser as the chart shows them, one decimal: the figure's JSON
+# is the viewer's to read, and unrounded means are what a subtraction attack needs.
+RATING_DECIMALS = 1
+_BOX = {"q1": "p25", "median": "median", "q3": "p75", "lowerfence": "p10", "upperfence": "p90"}
 
 
 def composition_trend(frame: pd.DataFrame, lang: str, title: str) -> go.Figure:
@@ -157,48 +161,67 @@ def international_trend(frame: pd.DataFrame, lang: str, title: str) -> go.Figure
     return fig
 
 
+def _shown_rating(summary: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The shown (not hidden) rows of ``rating_summary``, figures rounded as drawn, with a
+    ``label`` in ``lang``."""
+    shown = summary[~summary["hidden"].astype(bool)] if not summary.empty else summary
+    figures = [c for c in shown.columns if c not in ("faculty", "people", "hidden")]
+    shown = shown.assign(**{c: shown[c].astype("float64").round(RATING_DECIMALS) for c in figures})
+    return shown.assign(
+        label=[
+            translate("staff.university", lang) if f == "university" else f
+            for f in shown["faculty"]
+        ]
+    )
+
+
 def rating_boxes(summary: pd.DataFrame, lang: str, title: str) -> go.Figure:
     """Total rating scores per faculty as boxes drawn from aggregates (``rating_summary``):
     whiskers at the 10th and 90th percentiles, the box from the 25th to the 75th, the
-    median and the mean; hidden (too small) faculties are left out."""
-    shown = summary[~summary["hidden"].astype(bool)] if not summary.empty else summary
+    median and the mean. A group without percentiles (too few for a box) is its mean alone;
+    hidden (too small) faculties are left out."""
+    shown = _shown_rating(summary, lang)
     fig = titled(title, lang, 380)
     if shown.empty:
         return _empty(fig, lang)
-    shown = shown.sort_values("median")
-    labels = [
-        translate("staff.university", lang) if f == "university" else f for f in shown["faculty"]
-    ]
-    fig.add_trace(
-        go.Box(
-            x=labels,
-            q1=shown["p25"],
-            median=shown["median"],
-            q3=shown["p75"],
-            lowerfence=shown["p10"],
-            upperfence=shown["p90"],
-            mean=shown["mean_total"],
-            marker_color=BOX_COLOR,
-            name=translate("col.total_score", lang),
+    shown = shown.assign(_order=shown["median"].fillna(shown["mean_total"])).sort_values("_order")
+    boxed = shown[shown["median"].notna()]
+    if not boxed.empty:
+        fig.add_trace(
+            go.Box(
+                x=boxed["label"],
+                mean=boxed["mean_total"],
+                marker_color=BOX_COLOR,
+                name=translate("col.total_score", lang),
+                showlegend=False,
+                **{key: boxed[column] for key, column in _BOX.items()},
+            )
+        )
+    means = shown[shown["median"].isna()]
+    if not means.empty:
+        fig.add_scatter(
+            x=means["label"],
+            y=means["mean_total"],
+            mode="markers",
+            marker={"color": BOX_COLOR, "symbol": "diamond", "size": 11},
+            name=translate("ui.col_mean_total", lang),
+            hovertemplate="%{x}: %{y:.1f}<extra></extra>",
             showlegend=False,
         )
-    )
+    fig.update_xaxes(categoryorder="array", categoryarray=list(shown["label"]))
     fig.update_yaxes(title=translate("col.total_score", lang))
     return fig
 
 
 def rating_parts(summary: pd.DataFrame, lang: str, title: str) -> go.Figure:
     """Mean teaching, research and service scores per faculty (hidden faculties left out)."""
-    shown = summary[~summary["hidden"].astype(bool)] if not summary.empty else summary
+    shown = _shown_rating(summary, lang)
     fig = titled(title, lang, 360)
     if shown.empty:
         return _empty(fig, lang)
-    labels = [
-        translate("staff.university", lang) if f == "university" else f for f in shown["faculty"]
-    ]
     for column, color in PART_COLORS.items():
         fig.add_bar(
-            x=labels,
+            x=shown["label"],
             y=shown[column],
             name=translate(f"col.{column}", lang),
             marker_color=color,

@@ -22,6 +22,10 @@ GROUP_COLORS = {
 HEAT_SCALE = [[0.0, "#C0392B"], [0.5, "#F7DC6F"], [1.0, "#1E8449"]]
 LOW_COLOR = "#C0392B"
 QUESTION_WRAP = 55
+# Figures go to the browser as the chart shows them: means to two decimals, shares to whole
+# percent. The figure's JSON is the viewer's to read, and unrounded means are what a
+# subtraction attack needs.
+SCORE_DECIMALS = 2
 
 
 def satisfaction_trend(frame: pd.DataFrame, lang: str, title: str) -> go.Figure:
@@ -35,11 +39,11 @@ def satisfaction_trend(frame: pd.DataFrame, lang: str, title: str) -> go.Figure:
             continue
         fig.add_scatter(
             x=part["academic_year"],
-            y=part["mean_score"],
+            y=part["mean_score"].astype("float64").round(SCORE_DECIMALS),
             name=code_label(group, lang),
             mode="lines+markers",
             line={"color": color, "width": 3},
-            customdata=100 * part["share_satisfied"],
+            customdata=(100 * part["share_satisfied"].astype("float64")).round(0),
             hovertemplate="%{x}: %{y:.2f} · %{customdata:.0f} %<extra>"
             + code_label(group, lang)
             + "</extra>",
@@ -55,6 +59,7 @@ def faculty_heatmap(frame: pd.DataFrame, lang: str, title: str) -> go.Figure:
     if frame.empty:
         return _empty(fig, lang)
     grid = frame.pivot(index="faculty", columns="academic_year", values="mean_score")
+    grid = grid.astype("float64").round(SCORE_DECIMALS)
     fig.add_heatmap(
         z=grid.values,
         x=list(grid.columns),
@@ -84,7 +89,7 @@ def lowest_bars(frame: pd.DataFrame, lang: str, title: str) -> go.Figure:
     ]
     fig.add_bar(
         y=labels,
-        x=frame["mean_score"],
+        x=frame["mean_score"].astype("float64").round(SCORE_DECIMALS),
         orientation="h",
         marker_color=[GROUP_COLORS.get(g, LOW_COLOR) for g in frame["respondent_group"]],
         text=[number(v, lang, 2) for v in frame["mean_score"]],

@@ -7,6 +7,7 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
+from sapat import db
 from schemas.codes import ACTION_STATUS, PROGRAM_LEVEL
 
 # Expiry classes, most urgent first; charts colour them red, amber, yellow.
@@ -292,10 +293,12 @@ def summary(conn: duckdb.DuckDBPyConnection, today: dt.date) -> dict[str, int]:
     overall = coverage(conn, today).query("group_type == 'overall'").iloc[0]
     watch = watch_list(conn, today, _WITHIN_180)
     expiry = watch["expiry"]
-    overdue = conn.execute(
-        f"WITH a AS ({_ACTIONS}) SELECT count(*) FILTER (WHERE overdue) FROM a",
-        {"today": today, "open": list(OPEN_ACTION)},
-    ).fetchone()[0]
+    overdue = db.first(
+        conn.execute(
+            f"WITH a AS ({_ACTIONS}) SELECT count(*) FILTER (WHERE overdue) FROM a",
+            {"today": today, "open": list(OPEN_ACTION)},
+        )
+    )[0]
     return {
         "programs": int(overall["programs"]),
         "accredited": int(overall["accredited"]),

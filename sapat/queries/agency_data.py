@@ -8,6 +8,8 @@ import os
 import duckdb
 import pandas as pd
 
+from sapat import db
+
 # The KPI codes of the counts agencies ask for, in display order (as in pipelines/demo_data.py).
 AGENCY_KPIS: tuple[str, ...] = (
     "students_total",
@@ -92,7 +94,7 @@ def agency_counts(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def latest_year(conn: duckdb.DuckDBPyConnection) -> int | None:
     """The latest year with any university-level value of an agency KPI."""
-    row = conn.execute(f"WITH {_CODES_CTE}, {_VALUES_CTE} SELECT max(year) FROM vals").fetchone()
+    row = db.first(conn.execute(f"WITH {_CODES_CTE}, {_VALUES_CTE} SELECT max(year) FROM vals"))
     return None if row is None or row[0] is None else int(row[0])
 
 

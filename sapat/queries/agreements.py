@@ -7,6 +7,8 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
+from sapat import db
+
 # From no action needed to too late; the register lists the most urgent first (URGENCY).
 VALIDITY = ("open_ended", "valid", "expiring", "expired")
 URGENCY = ("expiring", "expired", "valid", "open_ended")
@@ -306,10 +308,12 @@ def summary(
     conn: duckdb.DuckDBPyConnection, today: dt.date, years: int = 2, months: int = 6
 ) -> dict[str, int]:
     """Headline counts of the page: the same rules as the lists they summarise."""
-    total, active = conn.execute(
-        f"SELECT count(*), count(*) FILTER (WHERE {_IN_FORCE}) FROM agreements a",
-        {"today": today},
-    ).fetchone()
+    total, active = db.first(
+        conn.execute(
+            f"SELECT count(*), count(*) FILTER (WHERE {_IN_FORCE}) FROM agreements a",
+            {"today": today},
+        )
+    )
     return {
         "total": int(total),
         "active": int(active),

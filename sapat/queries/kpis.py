@@ -293,9 +293,11 @@ def scopes(conn: duckdb.DuckDBPyConnection, code: str) -> list[str]:
 
 def latest_year(conn: duckdb.DuckDBPyConnection) -> int | None:
     """The latest year with any university-level KPI value."""
-    row = conn.execute(
-        f"WITH {effective_sql(conn)} SELECT max(year) FROM kpi_eff WHERE unit_scope = 'university'"
-    ).fetchone()
+    row = db.first(
+        conn.execute(
+            f"WITH {effective_sql(conn)} SELECT max(year) FROM kpi_eff WHERE unit_scope = 'university'"
+        )
+    )
     return None if row is None or row[0] is None else int(row[0])
 
 
@@ -360,25 +362,25 @@ def link(conn: duckdb.DuckDBPyConnection, code: str, measure: str, user: str) ->
     if measure not in measures.MEASURES:
         raise LinkError("unknown_measure", measure=measure, measures=", ".join(measures.MEASURES))
     unit = measures.MEASURES[measure].unit
-    with db.transaction(conn):
-        row = conn.execute("SELECT unit FROM kpi_definitions WHERE code = ?", [code]).fetchone()
+    with db.transaction(conn) as tx:
+        row = db.first(tx.execute("SELECT unit FROM kpi_definitions WHERE code = ?", [code]))
         if row is None:
             raise LinkError("unknown_kpi", code=code)
         if row[0] != unit:
             raise LinkError(
                 "unit_mismatch", code=code, measure=measure, kpi_unit=row[0], measure_unit=unit
             )
-        before = conn.execute("SELECT measure FROM kpi_measures WHERE code = ?", [code]).fetchone()
+        before = db.first(tx.execute("SELECT measure FROM kpi_measures WHERE code = ?", [code]))
         if before is not None and before[0] == measure:
             return False
-        conn.execute(
+        tx.execute(
             "INSERT OR REPLACE INTO kpi_measures (code, measure, linked_by, linked_at) "
             "VALUES (?, ?, ?, ?)",
             [code, measure, user, datetime.now()],
         )
         was = f" (was {before[0]})" if before is not None else ""
-        db.audit(conn, user, "kpi_linked", f"{code} → {measure}{was}")
-        db.bump_data_version(conn)
+        db.audit(tx, user, "kpi_linked", f"{code} → {measure}{was}")
+        db.bump_data_version(tx)
     return True
 
 
@@ -388,15 +390,15 @@ def unlink(conn: duckdb.DuckDBPyConnection, code: str, user: str) -> bool:
     Refused (LinkError) for a code that is neither defined nor linked.
     """
     code = str(code).strip()
-    with db.transaction(conn):
-        before = conn.execute("SELECT measure FROM kpi_measures WHERE code = ?", [code]).fetchone()
+    with db.transaction(conn) as tx:
+        before = db.first(tx.execute("SELECT measure FROM kpi_measures WHERE code = ?", [code]))
         if before is None:
-            if conn.execute("SELECT 1 FROM kpi_definitions WHERE code = ?", [code]).fetchone():
+            if db.first(tx.execute("SELECT 1 FROM kpi_definitions WHERE code = ?", [code])):
                 return False
             raise LinkError("unknown_kpi", code=code)
-        conn.execute("DELETE FROM kpi_measures WHERE code = ?", [code])
-        db.audit(conn, user, "kpi_unlinked", f"{code} (was {before[0]})")
-        db.bump_data_version(conn)
+        tx.execute("DELETE FROM kpi_measures WHERE code = ?", [code])
+        db.audit(tx, user, "kpi_unlinked", f"{code} (was {before[0]})")
+        db.bump_data_version(tx)
     return True
 
 

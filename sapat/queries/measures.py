@@ -11,7 +11,16 @@ UNIVERSITY = "university"
 # An academic year counts towards the calendar year it ends in (2025-2026 → 2026), as the
 # KPIs of exchange students do; staff composition and the staff rating are calendar years.
 _ACADEMIC_YEAR = "CAST(right(academic_year, 4) AS INTEGER)"
-# Survey means are weighted by responses; a question with no recorded responses counts once.
+# The privacy floor: no figure is shown of fewer people than this, and no aggregate is built
+# from a group that small. Were the university's figure to include a hidden faculty, the
+# shown faculties' figures and headcounts would give it back by subtraction,
+# (N·M − Σ nᵢmᵢ) / h: with one rated person, that person's own score.
+MIN_GROUP = 5
+# A survey row (one question, respondent group, faculty and year) answered by fewer than
+# MIN_GROUP people is left out of every figure; so is a row whose count is unknown, which
+# could be one person.
+SURVEY_SHOWN = f"coalesce(responses, 0) >= {MIN_GROUP}"
+# Survey means are weighted by responses (every row shown has at least MIN_GROUP of them).
 SURVEY_WEIGHT = "coalesce(nullif(responses, 0), 1)"
 DEGREE_SQL = "coalesce(doctors_of_science, 0) + coalesce(candidates_of_science, 0) + coalesce(phd_holders, 0)"
 
@@ -26,6 +35,10 @@ class Measure:
     whole: str
     unit: str  # "percent" or "score"
     where: str = "TRUE"
+    # Rows are people (the staff rating): a faculty of fewer than this many rows in a year
+    # has no figure, and the university's figure of that year leaves it out. Staff with no
+    # faculty are one such group. 0: the rows are not people.
+    min_group: int = 0
 
 
 MEASURES: dict[str, Measure] = {
@@ -73,16 +86,23 @@ MEASURES: dict[str, Measure] = {
         "staff_composition", "year", "coalesce(international_staff, 0)", "headcount", "percent"
     ),
     "staff_rating_mean": Measure(
-        "staff_rating", "year", "total_score", "1", "score", "total_score IS NOT NULL"
+        "staff_rating",
+        "year",
+        "total_score",
+        "1",
+        "score",
+        "total_score IS NOT NULL",
+        min_group=MIN_GROUP,
     ),
-    # Means on the 1–5 scale, weighted by the number of responses.
+    # Means on the 1–5 scale, weighted by the number of responses; rows of fewer than
+    # MIN_GROUP respondents are left out (SURVEY_SHOWN).
     "student_satisfaction": Measure(
         "survey_results",
         _ACADEMIC_YEAR,
         "mean_score * responses",
         "responses",
         "score",
-        "respondent_group = 'students' AND mean_score IS NOT NULL",
+        f"respondent_group = 'students' AND mean_score IS NOT NULL AND {SURVEY_SHOWN}",
     ),
     "staff_satisfaction": Measure(
         "survey_results",
@@ -90,7 +110,7 @@ MEASURES: dict[str, Measure] = {
         "mean_score * responses",
         "responses",
         "score",
-        "respondent_group = 'staff' AND mean_score IS NOT NULL",
+        f"respondent_group = 'staff' AND mean_score IS NOT NULL AND {SURVEY_SHOWN}",
     ),
     "graduate_satisfaction": Measure(
         "survey_results",
@@ -98,7 +118,7 @@ MEASURES: dict[str, Measure] = {
         "mean_score * responses",
         "responses",
         "score",
-        "respondent_group = 'graduates' AND mean_score IS NOT NULL",
+        f"respondent_group = 'graduates' AND mean_score IS NOT NULL AND {SURVEY_SHOWN}",
     ),
     "employer_satisfaction": Measure(
         "survey_results",
@@ -106,7 +126,7 @@ MEASURES: dict[str, Measure] = {
         "mean_score * responses",
         "responses",
         "score",
-        "respondent_group = 'employers' AND mean_score IS NOT NULL",
+        f"respondent_group = 'employers' AND mean_score IS NOT NULL AND {SURVEY_SHOWN}",
     ),
 }
 
@@ -118,9 +138,16 @@ def year_label(name: str, year: int) -> str:
 
 def measure_sql(name: str) -> str:
     """SQL of one measure: (measure, year, unit_scope, value, part, whole), one row per year
-    for the university and one per year and faculty; no row where the whole is 0."""
+    for the university and one per year and faculty; no row where the whole is 0, nor of a
+    group under the measure's ``min_group`` (left out of the university's row too)."""
     m = MEASURES[name]
     scale = "100.0 * " if m.unit == "percent" else ""
+    # The group size counts blank faculties as one group (PARTITION BY groups NULLs).
+    small = (
+        f"QUALIFY count(*) OVER (PARTITION BY {m.year}, faculty) >= {int(m.min_group)}"
+        if m.min_group
+        else ""
+    )
     return f"""
         SELECT '{name}' AS measure, year,
                CASE WHEN grouping(faculty) = 1 THEN '{UNIVERSITY}' ELSE faculty END AS unit_scope,
@@ -130,6 +157,7 @@ def measure_sql(name: str) -> str:
             SELECT {m.year} AS year, faculty, CAST({m.part} AS DOUBLE) AS part,
                    CAST({m.whole} AS DOUBLE) AS whole
             FROM {m.table} WHERE {m.where} AND ({m.part}) IS NOT NULL AND ({m.whole}) IS NOT NULL
+            {small}
         )
         GROUP BY GROUPING SETS ((year), (year, faculty))
         HAVING sum(whole) > 0 AND (grouping(faculty) = 1 OR faculty IS NOT NULL)

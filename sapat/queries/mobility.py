@@ -9,6 +9,8 @@ from dataclasses import dataclass, fields
 import duckdb
 import pandas as pd
 
+from sapat import db
+
 
 @dataclass(frozen=True)
 class MobilityFilter:
@@ -383,7 +385,7 @@ def rule_flags(
         f"count(*) FILTER ({condition}) AS {rule}" for rule, (condition, _) in _RULE_SQL.items()
     )
     sql = f"{_flag_base(where)} SELECT {counts} FROM m"
-    row = conn.execute(sql, _with_today(sql, params, today)).fetchone()
+    row = db.first(conn.execute(sql, _with_today(sql, params, today)))
     return pd.DataFrame(
         {"flag": pd.Series(RULES, dtype="str"), "count": pd.Series(row, dtype="int64")}
     )

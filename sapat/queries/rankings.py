@@ -5,6 +5,8 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from sapat import db
+
 CENTRAL_ASIA = ("Kyrgyzstan", "Kazakhstan", "Uzbekistan", "Tajikistan", "Turkmenistan")
 
 # The methodology rows in force for an edition: the set whose edition_from is the latest one
@@ -54,7 +56,7 @@ def history(
 
 
 def home_institution(conn: duckdb.DuckDBPyConnection) -> str | None:
-    row = conn.execute("SELECT name FROM institutions WHERE is_home ORDER BY name").fetchone()
+    row = db.first(conn.execute("SELECT name FROM institutions WHERE is_home ORDER BY name"))
     return row[0] if row else None
 
 

@@ -6,18 +6,25 @@ import duckdb
 import pandas as pd
 
 from sapat.queries.measures import DEGREE_SQL
+from sapat.queries.measures import MIN_GROUP as _PRIVACY_FLOOR
 from sapat.queries.quality import faculty_clause
 
 # The licensing requirement: at least this share of the teaching staff (by headcount) holds
 # a degree. A faculty exactly at the threshold meets it. Configurable in secrets.toml.
 DEFAULT_DEGREE_THRESHOLD = 0.60
 # The staff rating is shown only as aggregates of at least this many people, so that no
-# one's scores can be read off a chart; individual rows are for administrators.
-MIN_GROUP = 5
+# one's scores can be read off a chart; individual rows are for administrators. A smaller
+# group is also left out of the university's figures: were it counted there, subtracting
+# the shown faculties would give it back. Staff with no faculty are one such group.
+MIN_GROUP = _PRIVACY_FLOOR
 RATING_PARTS = ("teaching_score", "research_score", "service_score")
-# Quantiles drawn as a box: a box of p10–p90 whiskers reveals no one's own score, as a
-# minimum or maximum would.
+# Quantiles drawn as a box (p10–p90 whiskers rather than a minimum and maximum).
 QUANTILES = {"p10": 0.10, "p25": 0.25, "median": 0.50, "p75": 0.75, "p90": 0.90}
+# The five quantiles and the mean are six linear equations in the sorted scores: of five
+# people the 25th, 50th and 75th percentiles are three people's own scores and the 10th and
+# 90th give the other two. From ten people on, at least four scores stay undetermined, so a
+# smaller group is shown by its means only.
+BOX_MIN = 10
 
 
 def years(conn: duckdb.DuckDBPyConnection) -> list[int]:
@@ -105,52 +112,97 @@ def rating_years(conn: duckdb.DuckDBPyConnection) -> list[int]:
     ).fetchall()]  # fmt: skip
 
 
+def _rated(where: str) -> str:
+    """Rating rows with a total score, each with the size of its (year, faculty) group and
+    how many of that group have each part score (a part is shown of MIN_GROUP or more)."""
+    counts = ", ".join(f"count({p}) OVER w AS n_{p}" for p in RATING_PARTS)
+    return f"""
+        SELECT year, faculty, total_score, {", ".join(RATING_PARTS)},
+               count(*) OVER w AS group_size, {counts}
+        FROM staff_rating WHERE total_score IS NOT NULL AND {where}
+        WINDOW w AS (PARTITION BY year, faculty)
+    """
+
+
+def _parts(min_group: int) -> str:
+    """Each part's mean over the groups where that part has at least ``min_group`` scores."""
+    return ", ".join(
+        f"CASE WHEN count({p}) FILTER (WHERE n_{p} >= {min_group}) >= {min_group} "
+        f"THEN avg({p}) FILTER (WHERE n_{p} >= {min_group}) END AS {p}"
+        for p in RATING_PARTS
+    )
+
+
 def rating_summary(
-    conn: duckdb.DuckDBPyConnection, year: int, min_group: int = MIN_GROUP
+    conn: duckdb.DuckDBPyConnection,
+    year: int,
+    min_group: int = MIN_GROUP,
+    box_min: int = BOX_MIN,
 ) -> pd.DataFrame:
     """The rating of ``year`` per faculty, plus the whole university, as aggregates only.
 
     A faculty with fewer than ``min_group`` rated people gets one row with ``hidden`` true,
-    its size and nothing else. Columns: faculty ('university' for the whole), people,
-    hidden, mean_total, p10 … p90, mean of each part.
+    its size and nothing else, and is left out of the university's row, whose figures are
+    those of the shown faculties (and of staff with no faculty, if ``min_group`` or more).
+    Percentiles are given of groups of at least ``box_min`` people only. Columns: faculty
+    ('university' for the whole), people, mean_total, p10 … p90, mean of each part, hidden;
+    the university first, then the shown faculties by mean, then the hidden ones by name.
     """
+    min_group, box_min = int(min_group), int(box_min)  # spliced: never a caller's text
     quantiles = ", ".join(
         f"quantile_cont(total_score, {q}) AS {name}" for name, q in QUANTILES.items()
     )
-    parts = ", ".join(f"avg({p}) AS {p}" for p in RATING_PARTS)
     frame = conn.execute(
         f"""
+        WITH r AS ({_rated("year = ?")})
         SELECT CASE WHEN grouping(faculty) = 1 THEN 'university' ELSE faculty END AS faculty,
-               count(*) AS people, avg(total_score) AS mean_total, {quantiles}, {parts}
-        FROM staff_rating WHERE year = ? AND total_score IS NOT NULL
+               count(*) AS people, avg(total_score) AS mean_total, {quantiles},
+               {_parts(min_group)}
+        FROM r WHERE group_size >= {min_group}
         GROUP BY GROUPING SETS ((), (faculty))
         HAVING grouping(faculty) = 1 OR faculty IS NOT NULL
-        ORDER BY grouping(faculty), mean_total DESC
+        UNION ALL BY NAME
+        SELECT faculty, count(*) AS people
+        FROM r WHERE group_size < {min_group} AND faculty IS NOT NULL GROUP BY faculty
         """,
         [year],
     ).df()
-    if frame.empty or frame["people"].sum() == 0:
-        return frame.iloc[0:0].assign(hidden=pd.Series(dtype=bool))
+    # Without a shown group the university's row counts no one.
+    frame = frame[frame["people"] > 0]
+    columns = ["faculty", "people", "mean_total", *QUANTILES, *RATING_PARTS]
+    if frame.empty:
+        return pd.DataFrame(columns=columns).assign(hidden=pd.Series(dtype=bool))
+    frame = frame[columns].astype({c: "float64" for c in columns[2:]})
     frame["hidden"] = frame["people"] < min_group
-    figures = [c for c in frame.columns if c not in ("faculty", "people", "hidden")]
-    frame[figures] = frame[figures].astype("float64")
-    frame.loc[frame["hidden"], figures] = float("nan")
-    return frame
+    frame.loc[frame["hidden"], columns[2:]] = float("nan")
+    frame.loc[frame["people"] < box_min, list(QUANTILES)] = float("nan")
+    # Hidden faculties by name: an order by their mean would rank them.
+    order = frame.assign(
+        _rank=(frame["faculty"] != "university").astype(int) + frame["hidden"].astype(int),
+        _mean=-frame["mean_total"].fillna(0),
+    ).sort_values(["_rank", "_mean", "faculty"])
+    return order.drop(columns=["_rank", "_mean"]).reset_index(drop=True)
 
 
 def rating_trend(
     conn: duckdb.DuckDBPyConnection, faculty: str | None = None, min_group: int = MIN_GROUP
 ) -> pd.DataFrame:
-    """Mean total and part scores per year (years with fewer than ``min_group`` left out)."""
+    """Mean total and part scores per year, of one faculty or of the university.
+
+    A year of fewer than ``min_group`` rated people is left out; the university's figures of
+    a year leave out that year's hidden groups, so that a faculty shown one year and hidden
+    the next is not given back by comparing the two.
+    """
     where, params = faculty_clause(faculty)
-    parts = ", ".join(f"avg({p}) AS {p}" for p in RATING_PARTS)
+    min_group = int(min_group)
     return conn.execute(
         f"""
-        SELECT year, count(*) AS people, avg(total_score) AS mean_total, {parts}
-        FROM staff_rating WHERE {where} AND total_score IS NOT NULL
-        GROUP BY year HAVING count(*) >= ? ORDER BY year
+        WITH r AS ({_rated("TRUE")})
+        SELECT year, count(*) AS people, avg(total_score) AS mean_total, {_parts(min_group)}
+        FROM r WHERE group_size >= {min_group} AND {where}
+        GROUP BY year ORDER BY year
         """,
-        [*params, min_group],
+        params,
     ).df()
 
 

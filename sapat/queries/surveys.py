@@ -5,17 +5,21 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from sapat.queries.measures import SURVEY_WEIGHT
+from sapat.queries.measures import MIN_GROUP, SURVEY_SHOWN, SURVEY_WEIGHT
 
 GROUPS = ("students", "staff", "graduates", "employers")
 LOWEST_SHOWN = 10
+# A row (one question, respondent group, faculty and year) answered by fewer people, or by
+# an unknown number, is left out of every figure here, the university's included: counted
+# there, subtracting the shown faculties would give back those few people's answers.
+MIN_RESPONSES = MIN_GROUP
 # Means are weighted by responses, so a faculty of 600 respondents counts for more than one
 # of 40 (the same weighting as the satisfaction measures of the overview and KPIs).
 _WEIGHT = SURVEY_WEIGHT
 
 
 def _where(faculty: str | None, group: str | None) -> tuple[str, list]:
-    clauses, params = ["mean_score IS NOT NULL"], []
+    clauses, params = ["mean_score IS NOT NULL", SURVEY_SHOWN], []
     if faculty:
         clauses.append("faculty = ?")
         params.append(faculty)
@@ -41,7 +45,8 @@ def groups(conn: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def satisfaction(conn: duckdb.DuckDBPyConnection, faculty: str | None = None) -> pd.DataFrame:
-    """Mean score (1–5) and share satisfied per academic year and respondent group.
+    """Mean score (1–5) and share satisfied per academic year and respondent group, of the
+    rows of at least ``MIN_RESPONSES`` respondents.
 
     Columns: academic_year, respondent_group, mean_score, share_satisfied, questions,
     respondents (the largest response count of a question: everyone answers some).
@@ -72,12 +77,14 @@ def satisfaction(conn: duckdb.DuckDBPyConnection, faculty: str | None = None) ->
 
 def by_faculty(conn: duckdb.DuckDBPyConnection, group: str) -> pd.DataFrame:
     """Mean score per faculty and academic year for one respondent group (blank faculty =
-    the university-wide answers, e.g. of employers, are left out)."""
+    the university-wide answers, e.g. of employers, are left out; so are rows of fewer than
+    ``MIN_RESPONSES`` respondents)."""
     return conn.execute(
         f"""
         SELECT faculty, academic_year, sum(mean_score * {_WEIGHT}) / sum({_WEIGHT}) AS mean_score
         FROM survey_results
         WHERE respondent_group = ? AND faculty IS NOT NULL AND mean_score IS NOT NULL
+              AND {SURVEY_SHOWN}
         GROUP BY ALL ORDER BY faculty, academic_year
         """,
         [group],
@@ -92,7 +99,8 @@ def lowest_questions(
     faculty: str | None = None,
     limit: int = LOWEST_SHOWN,
 ) -> pd.DataFrame:
-    """The questions with the lowest mean score in ``academic_year``, lowest first.
+    """The questions with the lowest mean score in ``academic_year``, lowest first (rows of
+    fewer than ``MIN_RESPONSES`` respondents left out, in this year and the one before).
 
     The text is in ``lang``, else in another language the file gave. Columns:
     respondent_group, question_code, question, mean_score, share_satisfied, responses,

@@ -13,6 +13,7 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
+from sapat import db
 from sapat.charts import accreditation as acc_charts
 from sapat.charts import agreements as agr_charts
 from sapat.charts import kpis as kpi_charts
@@ -241,7 +242,7 @@ def university_name(conn: duckdb.DuckDBPyConnection, home: str, lang: str) -> st
     """
     if lang == "en":
         return home
-    row = conn.execute("SELECT aliases FROM institutions WHERE name = ?", [home]).fetchone()
+    row = db.first(conn.execute("SELECT aliases FROM institutions WHERE name = ?", [home]))
     aliases = [a for a in (row[0] if row and row[0] else []) if isinstance(a, str)]
     full = [a for a in aliases if " " in a.strip() and _CYRILLIC.search(a)]
     kyrgyz = [a for a in full if _KYRGYZ_NAME.search(a)]

@@ -44,9 +44,9 @@ def save(
     """
     version = db.data_version(conn) if data_version is None else data_version
     sha = hashlib.sha256(deck).hexdigest()
-    with db.transaction(conn):
-        (report_id,) = conn.execute("SELECT nextval('report_seq')").fetchone()
-        conn.execute(
+    with db.transaction(conn) as tx:
+        (report_id,) = db.first(tx.execute("SELECT nextval('report_seq')"))
+        tx.execute(
             "INSERT INTO report_snapshots VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 report_id,
@@ -62,7 +62,7 @@ def save(
                 deck,
             ],
         )
-        db.audit(conn, user, "report", f"{file_name} (data version {version})")
+        db.audit(tx, user, "report", f"{file_name} (data version {version})")
     return Snapshot(report_id, file_name, version, sha)
 
 
