@@ -22,6 +22,7 @@ from pipelines.mappings import (
 )
 from pipelines.problems import FileRejected, Problem
 from pipelines.ranking_tables import RankingImport, import_ranking_table
+from pipelines.setup_cli import add_setup_parsers
 from pipelines.template import template_bytes
 from sapat import auth, db
 from sapat.i18n import LANGUAGES, code_label, translate
@@ -660,6 +661,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     add_users_parser(sub)
     add_kpis_parser(sub)
+    add_setup_parsers(add, _open)
     return parser
 
 
