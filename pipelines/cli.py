@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import getpass
-import os
 import sys
 import time
 from pathlib import Path
 
 import duckdb
 
+from pipelines.accounts_cli import add_kpis_parser, add_users_parser
+from pipelines.cli_common import EXIT_FILE, EXIT_OK, EXIT_REJECTED, MAX_LISTED, _lang, _open, _user
 from pipelines.ingest import IngestReport, ingest_bytes
 from pipelines.loader import LoadResult, RollbackRefused, rollback
 from pipelines.mappings import (
@@ -24,35 +24,11 @@ from pipelines.problems import FileRejected, Problem
 from pipelines.ranking_tables import RankingImport, import_ranking_table
 from pipelines.setup_cli import add_setup_parsers
 from pipelines.template import template_bytes
-from sapat import auth, db
+from sapat import db
 from sapat.i18n import LANGUAGES, code_label, translate
-from sapat.queries import kpis as kq
-from sapat.queries.measures import MEASURES
 from sapat.report.spec import SECTIONS
 from schemas.codes import RANKINGS
 from schemas.registry import DATASETS, get_dataset
-
-EXIT_OK, EXIT_REJECTED, EXIT_FILE = 0, 1, 2
-MAX_LISTED = 50
-
-
-def _lang(args: argparse.Namespace) -> str:
-    return args.lang or os.environ.get("SAPAT_LANG", "en")
-
-
-def _user() -> str:
-    try:
-        return os.environ.get("SAPAT_USER") or getpass.getuser()
-    except Exception:
-        return "cli"
-
-
-def _open(args: argparse.Namespace, lang: str) -> duckdb.DuckDBPyConnection:
-    path = db.resolve_db_path(args.db)
-    try:
-        return db.connect(path)
-    except db.WarehouseLocked:
-        raise FileRejected("locked", path=str(path)) from None
 
 
 def format_problem(p: Problem, lang: str) -> str:
@@ -159,24 +135,80 @@ def _mapping_args(args: argparse.Namespace) -> dict:
     return {"mapping": mapping, "settings": settings, "home_country": args.home_country}
 
 
+def ingest_files(paths: list[str]) -> list[Path]:
+    """The files named, a folder standing for its xlsx and csv files in name order."""
+    found: list[Path] = []
+    for name in paths:
+        path = Path(name)
+        if path.is_dir():
+            found += sorted(
+                p for p in path.iterdir() if p.suffix.lower() in (".xlsx", ".csv") and p.is_file()
+            )
+        else:
+            found.append(path)
+    return found
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
+    """Load one file or many (each its own batch, all or nothing in strict mode)."""
     lang = _lang(args)
     mapping = _mapping_args(args)
-    data = _read(args.file)
+    files = ingest_files(args.file)
+    if not files:
+        raise FileRejected("not_found", path=", ".join(args.file))
     conn = _open(args, lang)
-    report = ingest_bytes(
-        conn,
-        args.dataset,
-        Path(args.file).name,
-        data,
-        mode=args.mode.replace("-", "_"),
-        sheet=args.sheet,
-        user=_user(),
-        lang=lang,
-        **mapping,
-    )
-    print_report(report, lang, args.all)
-    return EXIT_OK if report.loaded else EXIT_REJECTED
+    outcomes: list[tuple[str, int, IngestReport | None]] = []
+    for path in files:
+        if len(files) > 1:
+            print(f"== {path.name}")
+        try:
+            report = ingest_bytes(
+                conn,
+                args.dataset,
+                path.name,
+                _read(str(path)),
+                mode=args.mode.replace("-", "_"),
+                sheet=args.sheet,
+                user=_user(),
+                lang=lang,
+                **mapping,
+            )
+        except FileRejected as exc:  # one unreadable file does not stop the others
+            print(exc.message(lang), file=sys.stderr)
+            outcomes.append((path.name, EXIT_FILE, None))
+            continue
+        print_report(report, lang, args.all)
+        outcomes.append((path.name, EXIT_OK if report.loaded else EXIT_REJECTED, report))
+    if len(files) > 1:
+        print_ingest_summary(outcomes, lang)
+    return max(code for _, code, _ in outcomes)
+
+
+def print_ingest_summary(outcomes: list[tuple[str, int, IngestReport | None]], lang: str) -> None:
+    """One line per file: its batch, status and counts; unreadable files say so."""
+    header = [
+        translate(f"cli.files_{c}", lang) for c in ("file", "batch", "status", "in", "loaded")
+    ]
+    rows = [header]
+    for name, _, report in outcomes:
+        result = report.result if report is not None else None
+        if result is None:
+            status = translate("cli.files_unreadable", lang) if report is None else "—"
+            rows.append([name, "—", status, "—", "—"])
+        else:
+            rows.append(
+                [
+                    name,
+                    str(result.batch_id),
+                    code_label(result.status, lang),
+                    str(result.rows_in),
+                    str(result.rows_loaded),
+                ]
+            )
+    widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
+    print()
+    for row in rows:
+        print("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
 
 
 def print_ranking_report(report: RankingImport, lang: str, show_all: bool) -> None:
@@ -415,170 +447,6 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _password(args: argparse.Namespace) -> tuple[str, bool]:
-    """The password from stdin (one line), else a generated one; True if generated."""
-    if args.password_stdin:
-        return sys.stdin.readline().rstrip("\r\n"), False
-    return auth.generate_password(), True
-
-
-def _print_generated(username: str, password: str, lang: str) -> None:
-    print(translate("auth.cli.generated_password", lang, username=username, password=password))
-
-
-def cmd_users(args: argparse.Namespace) -> int:
-    lang = _lang(args)
-    action = args.users_command
-    if action == "first-admin":
-        return _first_admin(args, lang)
-    password, generated = _password(args) if action in ("add", "reset-password") else ("", False)
-    if action != "list":
-        try:
-            # Refuse a bad name, role or password before the warehouse is opened.
-            name = auth.check_username(args.username)
-            if action in ("add", "reset-password"):
-                auth.check_password(password)
-            if action in ("add", "roles"):
-                roles = auth.check_roles(args.role)
-        except auth.AuthError as exc:
-            print(translate("auth.cli.refused", lang, reason=exc.message(lang)), file=sys.stderr)
-            return EXIT_REJECTED
-    conn = _open(args, lang)
-    by = _user()
-    try:
-        if action == "list":
-            users = auth.list_users(conn)
-            if not users:
-                print(translate("auth.cli.no_users", lang))
-            for u in users:
-                state = translate("auth.cli.active" if u.active else "auth.cli.inactive", lang)
-                print(f"{u.username}\t{u.display_name}\t{','.join(u.roles)}\t{state}")
-        elif action == "add":
-            auth.add_user(conn, name, password, roles, display_name=args.display_name, by=by)
-            print(translate("auth.cli.user_added", lang, username=name, roles=", ".join(roles)))
-            if generated:
-                _print_generated(name, password, lang)
-        elif action == "reset-password":
-            auth.set_password(conn, name, password, by=by)
-            print(translate("auth.cli.password_reset", lang, username=name))
-            if generated:
-                _print_generated(name, password, lang)
-        elif action == "roles":
-            auth.set_roles(conn, name, roles, by=by)
-            print(translate("auth.cli.roles_changed", lang, username=name, roles=", ".join(roles)))
-        elif action == "deactivate":
-            auth.deactivate(conn, name, by=by)
-            print(translate("auth.cli.user_deactivated", lang, username=name))
-        else:
-            auth.activate(conn, name, by=by)
-            print(translate("auth.cli.user_activated", lang, username=name))
-    except auth.AuthError as exc:
-        print(translate("auth.cli.refused", lang, reason=exc.message(lang)), file=sys.stderr)
-        return EXIT_REJECTED
-    return EXIT_OK
-
-
-def _first_admin(args: argparse.Namespace, lang: str) -> int:
-    """Create the account `admin` with a generated password when there are no accounts yet.
-
-    `make run` calls this so a fresh machine can be signed in to; the password is printed
-    once and never stored in clear.
-    """
-    conn = _open(args, lang)
-    if auth.list_users(conn):
-        return EXIT_OK
-    password = auth.generate_password()
-    auth.add_user(conn, "admin", password, [auth.ADMIN], display_name="Administrator", by="setup")
-    print(translate("auth.cli.first_admin", lang, username="admin", password=password))
-    return EXIT_OK
-
-
-def add_users_parser(sub: argparse._SubParsersAction) -> None:
-    """`users add|list|deactivate|activate|reset-password|roles`: accounts of the dashboard."""
-    group = sub.add_parser("users", help="manage dashboard accounts")
-    group.set_defaults(func=cmd_users)
-    users = group.add_subparsers(dest="users_command", required=True)
-
-    def add(name: str, help_text: str) -> argparse.ArgumentParser:
-        p = users.add_parser(name, help=help_text)
-        p.add_argument("--db", help="warehouse file (default: $SAPAT_DB or data/sapat.duckdb)")
-        p.add_argument(
-            "--lang", choices=LANGUAGES, help="language of messages (default: $SAPAT_LANG or en)"
-        )
-        if name not in ("list", "first-admin"):
-            p.add_argument("username")
-        return p
-
-    role_help = f"one of {', '.join(auth.ROLES)} (repeatable)"
-    stdin_help = "read the password from the first line of stdin (default: generate and print it)"
-    p = add("add", "create an account")
-    p.add_argument("--role", action="append", required=True, metavar="ROLE", help=role_help)
-    p.add_argument("--display-name")
-    p.add_argument("--password-stdin", action="store_true", help=stdin_help)
-    add("list", "list accounts")
-    add("first-admin", "create the account admin (password printed once) if there is no account")
-    add("deactivate", "stop an account from signing in")
-    add("activate", "let a deactivated account sign in again")
-    p = add("reset-password", "set a new password")
-    p.add_argument("--password-stdin", action="store_true", help=stdin_help)
-    p = add("roles", "replace an account's roles")
-    p.add_argument("--role", action="append", required=True, metavar="ROLE", help=role_help)
-
-
-def cmd_kpis(args: argparse.Namespace) -> int:
-    lang = _lang(args)
-    action = args.kpis_command
-    if action == "link" and args.measure not in MEASURES:
-        # Said before the warehouse is opened, like a wrong role of `users`.
-        exc = kq.LinkError("unknown_measure", measure=args.measure, measures=", ".join(MEASURES))
-        print(translate("kpis.cli.refused", lang, reason=exc.message(lang)), file=sys.stderr)
-        return EXIT_REJECTED
-    conn = _open(args, lang)
-    try:
-        if action == "links":
-            frame = kq.links(conn)
-            if frame.empty:
-                print(translate("kpis.cli.no_links", lang))
-            for r in frame.itertuples():
-                at = "" if r.linked_at is None else f"{r.linked_at:%Y-%m-%d %H:%M}"
-                gone = "" if r.defined else "\t" + translate("kpis.cli.gone", lang)
-                print(f"{r.code}\t{r.measure}\t{r.linked_by or ''}\t{at}{gone}")
-        elif action == "link":
-            changed = kq.link(conn, args.code, args.measure, _user())
-            key = "kpis.cli.linked" if changed else "kpis.cli.already_linked"
-            print(translate(key, lang, code=args.code, measure=args.measure))
-        else:
-            changed = kq.unlink(conn, args.code, _user())
-            key = "kpis.cli.unlinked" if changed else "kpis.cli.not_linked"
-            print(translate(key, lang, code=args.code))
-    except kq.LinkError as exc:
-        print(translate("kpis.cli.refused", lang, reason=exc.message(lang)), file=sys.stderr)
-        return EXIT_REJECTED
-    return EXIT_OK
-
-
-def add_kpis_parser(sub: argparse._SubParsersAction) -> None:
-    """`kpis link|unlink|links`: which KPIs are computed from a quality measure."""
-    group = sub.add_parser("kpis", help="compute KPIs from academic quality measures")
-    group.set_defaults(func=cmd_kpis)
-    kpis = group.add_subparsers(dest="kpis_command", required=True)
-
-    def add(name: str, help_text: str) -> argparse.ArgumentParser:
-        p = kpis.add_parser(name, help=help_text)
-        p.add_argument("--db", help="warehouse file (default: $SAPAT_DB or data/sapat.duckdb)")
-        p.add_argument(
-            "--lang", choices=LANGUAGES, help="language of messages (default: $SAPAT_LANG or en)"
-        )
-        return p
-
-    p = add("link", "compute a KPI from a measure (its uploaded values stay for other years)")
-    p.add_argument("code", help="KPI code")
-    p.add_argument("measure", help=f"one of {', '.join(MEASURES)}")
-    p = add("unlink", "use a KPI's uploaded values again")
-    p.add_argument("code", help="KPI code")
-    add("links", "list the KPIs computed from a measure")
-
-
 def add_mapping_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--mapping",
@@ -613,9 +481,9 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     datasets = sorted(DATASETS)
-    p = add("ingest", cmd_ingest, "load a csv/xlsx into the warehouse")
+    p = add("ingest", cmd_ingest, "load csv/xlsx files (or a folder of them) into the warehouse")
     p.add_argument("dataset", choices=datasets)
-    p.add_argument("file")
+    p.add_argument("file", nargs="+", help="files, or folders whose xlsx/csv files are loaded")
     p.add_argument("--mode", choices=("strict", "valid-rows"), default="strict")
     p.add_argument("--sheet")
     p.add_argument("--all", action="store_true", help="list every problem")

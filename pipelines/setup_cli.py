@@ -10,11 +10,10 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.cli_common import EXIT_FILE, EXIT_OK
 from sapat import auth, db, identity
 from sapat.i18n import translate
 from schemas.registry import DATASETS, get_dataset
-
-EXIT_OK, EXIT_REJECTED, EXIT_FILE = 0, 1, 2
 
 
 def _university(args: argparse.Namespace, lang: str) -> identity.University:

@@ -1,0 +1,62 @@
+"""`ingest DATASET FILE [FILE ...]` and `ingest DATASET DIR/`: years of history in one call."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import duckdb
+
+from tests.conftest import ROOT
+from tests.test_upload import _file, _row
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "SAPAT_LANG": "en"}
+    return subprocess.run(
+        [sys.executable, "-m", "pipelines", *args],
+        capture_output=True, text=True, cwd=ROOT, env=env, timeout=300,
+    )  # fmt: skip
+
+
+def test_a_folder_loads_file_by_file_and_the_exit_code_is_the_worst(tmp_path):
+    folder = tmp_path / "history"
+    folder.mkdir()
+    (folder / "2023.xlsx").write_bytes(_file(_row(1), _row(2)))
+    (folder / "2024.xlsx").write_bytes(_file(_row(3), _row(4, Direction="sideways")))
+    (folder / "2025.xlsx").write_bytes(_file(_row(5)))
+    (folder / "notes.txt").write_text("not a dataset")  # not xlsx/csv: left alone
+    path = tmp_path / "w.duckdb"
+    out = _cli("ingest", "mobility", str(folder), "--db", str(path))
+    assert out.returncode == 1, out.stderr  # one file rejected (strict), the others loaded
+    lines = out.stdout.splitlines()
+    summary = lines[lines.index("") + 1 :]
+    assert [line.split()[0] for line in summary] == ["file", "2023.xlsx", "2024.xlsx", "2025.xlsx"]
+    conn = duckdb.connect(str(path), read_only=True)
+    batches = conn.execute(
+        "SELECT file_name, status, rows_loaded FROM upload_batches ORDER BY batch_id"
+    ).fetchall()
+    ids = [r[0] for r in conn.execute("SELECT mobility_id FROM mobility ORDER BY 1").fetchall()]
+    conn.close()
+    assert batches == [
+        ("2023.xlsx", "committed", 2),
+        ("2024.xlsx", "rejected", 0),
+        ("2025.xlsx", "committed", 1),
+    ]
+    assert ids == ["M-1", "M-2", "M-5"]
+
+
+def test_an_unreadable_file_among_good_ones_exits_2_and_the_others_load(tmp_path):
+    good = tmp_path / "good.xlsx"
+    good.write_bytes(_file(_row(1)))
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(b"MZ\x90\x00" + bytes(200))
+    path = tmp_path / "w.duckdb"
+    out = _cli("ingest", "mobility", str(bad), str(good), "--db", str(path))
+    assert out.returncode == 2
+    assert "Traceback" not in out.stderr
+    assert "unreadable" in out.stdout
+    conn = duckdb.connect(str(path), read_only=True)
+    assert conn.execute("SELECT count(*) FROM mobility").fetchall() == [(1,)]
+    conn.close()
