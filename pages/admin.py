@@ -1,12 +1,12 @@
-"""Administration: accounts and roles, the audit log, and backups of the warehouse."""
+"""Administration: accounts and roles, the university, the audit log, and backups."""
 
 import pandas as pd
 import streamlit as st
 
-from sapat import auth, backup, db
+from sapat import auth, backup, db, identity
 from sapat.display import format_date
 from sapat.downloads import table
-from sapat.i18n import has, translate
+from sapat.i18n import LANGUAGE_NAMES, has, translate
 from sapat.queries import uploads as q
 from sapat.web import cursor, entry_guard, lang, t
 
@@ -16,8 +16,8 @@ conn = cursor()
 language = lang()
 
 st.header(t("admin.title"), divider="gray")
-users_tab, audit_tab, backup_tab = st.tabs(
-    [t("admin.tab_users"), t("admin.tab_audit"), t("admin.tab_backup")]
+users_tab, university_tab, audit_tab, backup_tab = st.tabs(
+    [t("admin.tab_users"), t("admin.tab_university"), t("admin.tab_audit"), t("admin.tab_backup")]
 )
 
 
@@ -136,6 +136,55 @@ with audit_tab:
     )
     log.columns = [t(f"admin.col_{c}") for c in log.columns]
     table(log, "admin_audit", t("admin.audit_sheet"), height=420)
+
+with university_tab:
+    current = identity.get(conn)
+    saved = st.session_state.pop("_university_saved", None)
+    if saved:
+        st.success(saved)
+    if current is None:
+        st.info(t("admin.university_unset"))
+    with st.form("admin_university"):
+        values = {}
+        for kind in ("name", "short"):
+            columns = st.columns(3)
+            for column, code in zip(columns, ("ky", "ru", "en"), strict=True):
+                field = f"{kind}_{code}"
+                values[field] = column.text_input(
+                    t(f"admin.university_{kind}", language=LANGUAGE_NAMES[code]),
+                    value=getattr(current, field, "") if current else "",
+                    key=f"admin_uni_{field}",
+                )
+        left, right = st.columns(2)
+        city = left.text_input(
+            t("admin.university_city"), value=(current.city or "") if current else ""
+        )
+        country = right.text_input(
+            t("admin.university_country"), value=(current.country or "") if current else ""
+        )
+        logo = st.file_uploader(
+            t("admin.university_logo"), type=["png", "jpg", "jpeg", "svg"], key="admin_uni_logo"
+        )
+        submitted = st.form_submit_button(t("admin.university_save"), type="primary")
+    if current is not None and current.logo and current.logo_type != "image/svg+xml":
+        st.image(current.logo, width=96, caption=t("admin.university_logo_current"))
+    if submitted:
+        try:
+            identity.save(
+                conn,
+                identity.University(
+                    **values,
+                    city=city.strip() or None,
+                    country=country.strip() or None,
+                    logo=logo.getvalue() if logo is not None else None,
+                ),
+                user.username,
+            )
+        except identity.IdentityError as exc:
+            st.error(t(exc.code, **exc.params))
+        else:
+            st.session_state["_university_saved"] = t("admin.university_saved")
+            st.rerun()
 
 with backup_tab:
     path = db.resolve_db_path()
