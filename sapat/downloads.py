@@ -9,8 +9,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from sapat import identity
 from sapat.export import to_csv_bytes, to_xlsx_bytes
-from sapat.web import guarded, t
+from sapat.web import guarded, lang, query, t
 
 _UNSAFE_NAME = re.compile(r"[^\w.-]+")
 
@@ -18,6 +19,17 @@ _UNSAFE_NAME = re.compile(r"[^\w.-]+")
 def file_stem(name: str) -> str:
     """A download's file name: letters (any script), digits, dots and dashes only."""
     return _UNSAFE_NAME.sub("_", name).strip("_")[:80] or "table"
+
+
+def export_stem(name: str) -> str:
+    """A table's file name, led by the university's short name in the user's language.
+
+    A file saved from several universities' dashboards (a ministry, a network) still says
+    whose it is.
+    """
+    university = query(identity.get)
+    prefix = university.short(lang()) if university is not None else ""
+    return file_stem(f"{prefix}_{name}" if prefix else name)
 
 
 def download_buttons(
@@ -28,7 +40,7 @@ def download_buttons(
 ) -> None:
     """Two small buttons under a table. The files are built only when clicked, and only
     for an account that may still see them (``allowed``, else the page's own rule)."""
-    stem = file_stem(name)
+    stem = export_stem(name)
     left, right, _ = st.columns([1, 1, 6])
     left.download_button(
         t("ui.download_xlsx"),

@@ -7,6 +7,7 @@ import duckdb
 from sapat import identity
 from sapat.i18n import catalog
 from tests.conftest import app_test, ensure_accounts
+from tests.test_downloads import deferred as downloads_spy  # noqa: F401 (a fixture)
 
 KY = catalog("ky")
 NAMES = {
@@ -57,3 +58,12 @@ def test_a_missing_name_is_refused_in_the_users_language(db_path, env_db):
     conn = duckdb.connect(str(db_path))
     assert identity.get(conn) is None
     conn.close()
+
+
+def test_exported_files_are_named_after_the_university(db_path, env_db, downloads_spy):  # noqa: F811
+    test_an_admin_sets_the_university_and_it_is_audited(db_path, env_db)
+    downloads_spy.clear()
+    at = _page(db_path, env_db)
+    at.tabs[2].run()
+    names = [name for name, _, _ in downloads_spy.values() if name.endswith((".xlsx", ".csv"))]
+    assert names and all(n.startswith("ОшМУ_") for n in names), names
