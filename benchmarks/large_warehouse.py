@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from benchmarks.mobility_warehouse import _mobility_frame
-from pipelines import demo_data
+from pipelines import demo as demo_data
 from sapat import db
 
 PROGRAMS = 5_000

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pipelines import demo_data as demo
+from pipelines import demo
 from sapat import db
 from sapat.queries import mobility as q
 from schemas import codes

@@ -462,7 +462,7 @@ def test_summary_of_an_empty_warehouse(conn):
 
 
 def test_demo_watch_list_and_programmes_without_accreditation(demo_db):
-    from pipelines.demo_data import DEFAULT_TODAY
+    from pipelines.demo import DEFAULT_TODAY
 
     conn = duckdb.connect(str(demo_db))
     try:

@@ -6,7 +6,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from pipelines.demo_data import KPI_YEARS
+from pipelines.demo import KPI_YEARS
 from sapat.queries import agency_data as ad
 
 
@@ -45,7 +45,7 @@ def jump_row(conn: duckdb.DuckDBPyConnection, code: str, year: int, **kw) -> pd.
 
 # --- constants and the threshold setting -----------------------------------------------
 def test_agency_kpis_are_the_demo_codes():
-    from pipelines.demo_data import KPI_DEFINITIONS
+    from pipelines.demo import KPI_DEFINITIONS
 
     assert set(ad.AGENCY_KPIS) <= {d[0] for d in KPI_DEFINITIONS}
     assert len(ad.AGENCY_KPIS) == 9

@@ -581,7 +581,7 @@ def test_summary_counts_follow_the_lists(conn):
 
 
 def test_demo_warehouse_has_dormant_expiring_and_used_agreements(demo_db):
-    from pipelines.demo_data import DEFAULT_TODAY
+    from pipelines.demo import DEFAULT_TODAY
 
     conn = duckdb.connect(str(demo_db))
     try:

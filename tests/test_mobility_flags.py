@@ -7,7 +7,7 @@ import datetime as dt
 import duckdb
 import pytest
 
-from pipelines.demo_data import DEFAULT_TODAY
+from pipelines.demo import DEFAULT_TODAY
 from sapat.queries import mobility as q
 from sapat.queries.mobility import MobilityFilter
 from tests.test_mobility_queries import add

@@ -5,8 +5,8 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from pipelines import demo_data as dd
-from pipelines.demo import LOAD_ORDER, build_demo
+from pipelines import demo
+from pipelines.demo import LOAD_ORDER, build_demo, quality
 from schemas import codes
 
 QUALITY = ("exam_results", "graduates", "staff_composition", "staff_rating", "survey_results")
@@ -28,7 +28,7 @@ def rows(conn, sql: str, *params) -> list[tuple]:
 def test_quality_datasets_load_after_programmes_with_plausible_counts(wh):
     assert LOAD_ORDER.index("programs") < LOAD_ORDER.index("exam_results")
     assert LOAD_ORDER.index("programs") < LOAD_ORDER.index("graduates")
-    frames = dd.generate()
+    frames = demo.generate()
     counts = {name: rows(wh, f"SELECT count(*) FROM {name}")[0][0] for name in QUALITY}
     assert counts == {name: len(frames[name]) for name in QUALITY}
     assert 5000 < counts["exam_results"] < 10000
@@ -46,7 +46,7 @@ def test_quality_datasets_load_after_programmes_with_plausible_counts(wh):
 
 def test_sessions_follow_the_programmes(wh):
     years = [r[0] for r in rows(wh, "SELECT DISTINCT academic_year FROM exam_results ORDER BY 1")]
-    assert tuple(years) == dd.ACADEMIC_YEARS
+    assert tuple(years) == demo.ACADEMIC_YEARS
     assert rows(
         wh,
         "SELECT count(*) FROM exam_results e JOIN programs p USING (program_code) "
@@ -71,7 +71,7 @@ def test_sessions_follow_the_programmes(wh):
         wh,
         "SELECT max(academic_year) FROM exam_results JOIN programs USING (program_code) "
         "WHERE status = 'closed'",
-    ) == [(dd.LAST_SESSION_YEAR["closed"],)]
+    ) == [(quality.LAST_SESSION_YEAR["closed"],)]
     # State attestation is the last semester of the last course year.
     assert rows(
         wh,
@@ -113,7 +113,7 @@ def test_one_programme_pass_rate_falls_by_more_than_ten_points_in_the_last_year(
         "(PARTITION BY program_code ORDER BY academic_year) AS change FROM r) "
         "SELECT program_code, academic_year FROM d WHERE change < -0.10",
     )
-    assert drops == [(dd.PASS_RATE_DROP_PROGRAM, dd.ACADEMIC_YEARS[-1])]
+    assert drops == [(quality.PASS_RATE_DROP_PROGRAM, demo.ACADEMIC_YEARS[-1])]
 
 
 def test_graduates_come_from_the_state_attestation(wh):
@@ -154,7 +154,7 @@ def test_staff_composition_adds_up_to_the_kpis(wh):
         "SELECT year, round(sum(fte), 1), sum(international_staff), min(headcount - fte) "
         "FROM staff_composition GROUP BY 1 ORDER BY 1",
     )
-    assert [s[0] for s in sums] == list(dd.KPI_YEARS)
+    assert [s[0] for s in sums] == list(demo.KPI_YEARS)
     for year, fte, international, slack in sums:
         assert fte == staff[(year, "academic_staff_fte")]
         assert international == staff[(year, "international_staff")] > 0
@@ -167,9 +167,9 @@ def test_one_faculty_is_below_the_degree_threshold(wh):
         "SELECT year, faculty, sum(doctors_of_science + candidates_of_science + phd_holders) "
         "/ sum(headcount) FROM staff_composition GROUP BY ALL",
     )
-    below = {(y, f) for y, f, s in shares if s < dd.DEGREE_THRESHOLD}
-    assert below == {(y, dd.LOW_DEGREE_FACULTY) for y in dd.KPI_YEARS}
-    assert {f for _, f, _ in shares} == set(dd.FACULTIES)
+    below = {(y, f) for y, f, s in shares if s < quality.DEGREE_THRESHOLD}
+    assert below == {(y, quality.LOW_DEGREE_FACULTY) for y in demo.KPI_YEARS}
+    assert {f for _, f, _ in shares} == set(demo.FACULTIES)
 
 
 def test_staff_rating_covers_the_staff_except_one_small_faculty(wh):
@@ -181,11 +181,11 @@ def test_staff_rating_covers_the_staff_except_one_small_faculty(wh):
             "(SELECT year, faculty, sum(headcount) AS hc FROM staff_composition GROUP BY ALL) c "
             "LEFT JOIN staff_rating r USING (year, faculty) "
             "WHERE c.year >= ? GROUP BY ALL",
-            dd.RATING_YEARS[0],
+            quality.RATING_YEARS[0],
         )
     }
-    few = (dd.FEW_RATED_YEAR, dd.FEW_RATED_FACULTY)
-    assert counts[few][0] == dd.FEW_RATED == 4
+    few = (quality.FEW_RATED_YEAR, quality.FEW_RATED_FACULTY)
+    assert counts[few][0] == quality.FEW_RATED == 4
     assert all(n == h for key, (n, h) in counts.items() if key != few)
     assert min(n for key, (n, _) in counts.items() if key != few) >= 5
     # Pseudonymous codes, stable from year to year: the same person keeps one code.

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.demo_data import KPI_MEASURES, generate
+from pipelines.demo.frames import generate
+from pipelines.demo.kpis import KPI_MEASURES
 from pipelines.ingest import ingest_frame
 from pipelines.problems import FileRejected
 from sapat import backup, db
@@ -54,7 +55,7 @@ def foreign_content(conn: duckdb.DuckDBPyConnection) -> dict[str, int]:
     if "audit_log" in tables:
         found["changes"] = db.first(
             conn.execute(
-                'SELECT count(*) FROM audit_log WHERE "user" <> \'demo\' '
+                "SELECT count(*) FROM audit_log WHERE \"user\" <> 'demo' "
                 "AND action NOT IN (SELECT unnest(?))",
                 [list(_HARMLESS_ACTIONS)],
             )

@@ -1,0 +1,108 @@
+"""The demo's shared facts: the home university, its faculties, peers, partners and offices."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+
+# A fixed "today", so that relative dates (expiring within 6 months, overdue actions) and
+# therefore every frame are the same on every run.
+DEFAULT_TODAY = dt.date(2026, 11, 21)
+HOME = "Osh State University"
+ACADEMIC_YEARS = tuple(f"{y}-{y + 1}" for y in range(2020, 2026))
+PUBLISHED, DEMO = "published", "demo"
+ISSUER = "Ministry of Science, Higher Education and Innovation of the Kyrgyz Republic"
+
+FACULTIES: dict[str, str] = {
+    "MED": "Faculty of Medicine",
+    "ECON": "Faculty of Economics and Business",
+    "LAW": "Faculty of Law",
+    "PHILOL": "Faculty of Philology",
+    "MATH": "Faculty of Mathematics and Information Technology",
+    "PHYS": "Faculty of Physics and Engineering",
+    "HIST": "Faculty of History and Social Sciences",
+    "PED": "Faculty of Pedagogy",
+}
+# Offices that own KPIs and action items.
+IRO, SPQ, ACAD = (
+    "Department of International Relations and Rankings",
+    "Strategic Planning and Quality Department",
+    "Academic Affairs Office",
+)
+
+_HERE = Path(__file__).parent
+
+
+def read_catalogue(file_name: str) -> list[dict[str, str]]:
+    """The rows of one catalogue CSV beside this module, as text (no type guessing, so
+    codes such as ``060109`` keep their leading zero)."""
+    with (_HERE / file_name).open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+# --- institutions ------------------------------------------------------------------------
+# Short handles of the peers' names, for the ranking tables and the partner lists.
+AUCA = "American University of Central Asia"
+KTMU = "Kyrgyz-Turkish Manas University"
+KRSU = "Kyrgyz Russian Slavic University"
+KNU = "Kyrgyz National University named after J. Balasagyn"
+KSTU = "Kyrgyz State Technical University named after I. Razzakov"
+KSMA = "Kyrgyz State Medical Academy"
+ALATOO = "Ala-Too International University"
+KNAU = "Kyrgyz National Agrarian University"
+ARABAEV = "Arabaev Kyrgyz State University"
+KEU = "Kyrgyz Economic University"
+BSU = "Bishkek State University"
+FARABI = "Al-Farabi Kazakh National University"
+ENU = "L.N. Gumilyov Eurasian National University"
+NUUZ = "National University of Uzbekistan"
+TNU = "Tajik National University"
+
+# name, country, other spellings (as published tables and Russian/Kyrgyz documents write
+# them; "|"-separated in the CSV).
+INSTITUTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = tuple(
+    (r["name"], r["country"], tuple(r["aliases"].split("|")))
+    for r in read_catalogue("institutions.csv")
+)
+COUNTRY = {name: country for name, country, _ in INSTITUTIONS}
+
+
+def institutions() -> pd.DataFrame:
+    """The institutions table: every ranked university, its aliases, and which is home."""
+    return pd.DataFrame(
+        {
+            "name": pd.Series([n for n, _, _ in INSTITUTIONS], dtype="str"),
+            "aliases": pd.Series([list(a) for _, _, a in INSTITUTIONS], dtype=object),
+            "country": pd.Series([c for _, c, _ in INSTITUTIONS], dtype="str"),
+            "is_home": pd.array([n == HOME for n, _, _ in INSTITUTIONS], dtype="boolean"),
+        }
+    )
+
+
+# --- partners ----------------------------------------------------------------------------
+# name, country, city, web domain (None: no site recorded). The Kyrgyz partners are for
+# domestic mobility and are not in the register of international agreements.
+PARTNERS: tuple[tuple[str, str, str, str | None], ...] = tuple(
+    (r["name"], r["country"], r["city"], r["domain"] or None)
+    for r in read_catalogue("partners.csv")
+)
+PARTNER = {p[0]: p for p in PARTNERS}
+# Agreements that carry no mobility at all, and partners visited without an agreement.
+DORMANT = (
+    "Tokyo University of Foreign Studies",
+    "University of Salamanca",
+    "Palacký University Olomouc",
+    "Mykolas Romeris University",
+    "Altai State University",
+    "M. Auezov South Kazakhstan University",
+)
+NO_AGREEMENT = (
+    "Lomonosov Moscow State University",
+    "Humboldt University of Berlin",
+    "Centre for Development of Advanced Computing",
+    "National Institute of Rural Development and Panchayati Raj",
+)
+EU = ("Germany", "Poland", "Hungary", "Lithuania", "Italy", "Spain", "Czechia", "Latvia")
