@@ -110,9 +110,12 @@ def test_demo_refuses_a_warehouse_made_by_init(tmp_path):
     path = tmp_path / "knu.duckdb"
     assert _cli("init", "--db", str(path), *KNU).returncode == 0
     before = path.read_bytes()
-    out = _cli("demo", "--db", str(path))
-    assert out.returncode == 2 and "Traceback" not in out.stderr
-    assert path.read_bytes() == before
+    for force in ((), ("--force",)):
+        out = _cli("demo", "--db", str(path), *force)
+        assert out.returncode == 2 and "Traceback" not in out.stderr
+        assert "made by init" in out.stderr
+        assert path.read_bytes() == before
+    assert not (tmp_path / "backups").exists()
 
 
 def test_status_names_the_university_and_each_dataset(tmp_path, demo_db):

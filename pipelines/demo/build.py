@@ -67,6 +67,15 @@ def foreign_content(conn: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return {k: v for k, v in found.items() if v}
 
 
+def _university_name(conn: duckdb.DuckDBPyConnection) -> str | None:
+    """The English name of the university a warehouse was made for by init, if any."""
+    tables = {r[0] for r in conn.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    if "university" not in tables:
+        return None
+    row = db.first(conn.execute("SELECT name_en FROM university"))
+    return row[0] if row else None
+
+
 def make_room(path: Path, force: bool = False) -> Path | None:
     """Refuse to overwrite anything the demo did not make; with ``force``, back it up first.
 
@@ -82,6 +91,10 @@ def make_room(path: Path, force: bool = False) -> Path | None:
         found = foreign_content(conn)
         if not found:
             return None
+        university = _university_name(conn)
+        if university is not None:
+            # A warehouse made by init is a university's own: not even --force replaces it.
+            raise FileRejected("real_warehouse", path=str(path), name=university)
         if not force:
             raise FileRejected(
                 "not_demo",
