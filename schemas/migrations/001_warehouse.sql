@@ -1,4 +1,4 @@
--- The warehouse contract of DESIGN.md: every table users and checks may query.
+-- The warehouse contract of docs/warehouse.md: every table users and checks may query.
 
 CREATE SEQUENCE batch_seq START 1;
 
