@@ -6,7 +6,7 @@ import streamlit as st
 
 from sapat import auth, db
 from sapat.i18n import LANGUAGE_NAMES, LANGUAGES
-from sapat.signin import current_user, sidebar_account, sign_in_page
+from sapat.signin import current_user, remembered_language, sidebar_account, sign_in_page
 from sapat.web import ACCOUNT_KEY, apply_style, cursor, lang, t
 
 st.set_page_config(page_title="Sapat", page_icon=":material/school:", layout="wide")
@@ -14,7 +14,9 @@ apply_style()
 st.session_state["_framed"] = True  # pages refuse to run outside this frame (entry_guard)
 
 # The language lives in a plain session key: Streamlit may drop a widget's own state when
-# the page changes, and the choice must survive every navigation.
+# the page changes, and the choice must survive every navigation. A session that comes back
+# from the single-sign-on provider starts without either: it takes the sign-in page's.
+remembered_language()
 st.session_state["lang"] = lang()
 
 
@@ -67,6 +69,19 @@ dashboards = [
 ]
 data_page = page("data", "ui.nav_data", ":material/upload_file:")
 admin_page = page("admin", "ui.nav_admin", ":material/admin_panel_settings:")
+# The page that explains each domain of the overview's alerts (queries.overview.DOMAINS), by
+# its URL path. The overview finds the pages in the session: a page cannot import app.py.
+ALERT_PAGES = {
+    "rankings": "rankings",
+    "mobility": "mobility",
+    "agreements": "agreements",
+    "accreditation": "accreditation",
+    "quality": "quality",
+    "staff": "staff",
+    "kpis": "kpis",
+}
+_by_path = {p.url_path: p for p in dashboards}
+st.session_state["_domain_pages"] = {d: _by_path[path] for d, path in ALERT_PAGES.items()}
 
 if user is None:
     # Nothing but the sign-in form is reachable. It answers at every page's address, so a

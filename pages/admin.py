@@ -84,41 +84,44 @@ with users_tab:
         st.subheader(t("admin.edit_title"))
         names = [u.username for u in accounts]
         chosen = st.selectbox(t("admin.account"), names, key="admin_account")
-        account = next(u for u in accounts if u.username == chosen)
-        roles = st.multiselect(
-            t("admin.roles"),
-            auth.ROLES,
-            default=list(account.roles),
-            format_func=lambda r: auth.role_label(r, language),
-            key=f"admin_roles_{chosen}",
-            placeholder=t("admin.choose_roles"),
-        )
-        b1, b2, b3 = st.columns(3)
-        if b1.button(t("admin.save_roles"), key="admin_save_roles"):
-            try:
-                auth.set_roles(conn, chosen, roles, by=user.username)
-                st.session_state["_admin_message"] = t(
-                    "admin.roles_saved", username=chosen, roles=roles_text(tuple(roles))
-                )
+        account = next((u for u in accounts if u.username == chosen), None)
+        if account is None:  # single sign-on accounts only: nothing to edit here
+            st.info(t("admin.no_local_accounts"))
+        else:
+            roles = st.multiselect(
+                t("admin.roles"),
+                auth.ROLES,
+                default=list(account.roles),
+                format_func=lambda r: auth.role_label(r, language),
+                key=f"admin_roles_{chosen}",
+                placeholder=t("admin.choose_roles"),
+            )
+            b1, b2, b3 = st.columns(3)
+            if b1.button(t("admin.save_roles"), key="admin_save_roles"):
+                try:
+                    auth.set_roles(conn, chosen, roles, by=user.username)
+                    st.session_state["_admin_message"] = t(
+                        "admin.roles_saved", username=chosen, roles=roles_text(tuple(roles))
+                    )
+                    st.rerun()
+                except auth.AuthError as exc:
+                    st.error(exc.message(lang()))
+            if b2.button(t("admin.reset_password"), key="admin_reset"):
+                password = auth.generate_password()
+                auth.set_password(conn, chosen, password, by=user.username)
+                show_password(chosen, password)
                 st.rerun()
-            except auth.AuthError as exc:
-                st.error(exc.message(lang()))
-        if b2.button(t("admin.reset_password"), key="admin_reset"):
-            password = auth.generate_password()
-            auth.set_password(conn, chosen, password, by=user.username)
-            show_password(chosen, password)
-            st.rerun()
-        if account.active:
-            # Locking oneself out would leave nobody to undo it from the page.
-            own = chosen == user.username
-            if b3.button(t("admin.deactivate"), key="admin_deactivate", disabled=own):
-                auth.deactivate(conn, chosen, by=user.username)
-                st.session_state["_admin_message"] = t("admin.deactivated", username=chosen)
+            if account.active:
+                # Locking oneself out would leave nobody to undo it from the page.
+                own = chosen == user.username
+                if b3.button(t("admin.deactivate"), key="admin_deactivate", disabled=own):
+                    auth.deactivate(conn, chosen, by=user.username)
+                    st.session_state["_admin_message"] = t("admin.deactivated", username=chosen)
+                    st.rerun()
+            elif b3.button(t("admin.activate"), key="admin_activate"):
+                auth.activate(conn, chosen, by=user.username)
+                st.session_state["_admin_message"] = t("admin.activated", username=chosen)
                 st.rerun()
-        elif b3.button(t("admin.activate"), key="admin_activate"):
-            auth.activate(conn, chosen, by=user.username)
-            st.session_state["_admin_message"] = t("admin.activated", username=chosen)
-            st.rerun()
 
 with audit_tab:
     actions = q.audit_actions(conn)
