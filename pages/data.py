@@ -1,8 +1,10 @@
 """Data: template, upload, validation report, preview, commit; upload history and undo."""
 
+import pandas as pd
 import streamlit as st
 
 from pipelines.loader import RollbackRefused, rollback
+from pipelines.problems import FileRejected
 from pipelines.template import template_bytes
 from sapat import auth, db
 from sapat.display import format_date
@@ -38,6 +40,42 @@ def plain(text: str) -> str:
     )
 
 
+def many_files_table(checks: list) -> pd.DataFrame:
+    """One line per chosen file: what its check found, before anything is loaded."""
+    rows = []
+    for c in checks:
+        report = c.report
+        rows.append(
+            {
+                t("data.col_file_name"): c.file_name,
+                t("data.rows_in"): report.rows_in if report else None,
+                t("data.rows_valid"): report.rows_valid if report else None,
+                t("data.problems"): c.problems,
+                t("data.col_refusal"): c.error or "",
+            }
+        )
+    return pd.DataFrame(rows).astype({t("data.rows_in"): "Int64", t("data.rows_valid"): "Int64"})
+
+
+def many_done_table(results: list) -> pd.DataFrame:
+    """One line per loaded file: its batch, status and counts, or why it was refused."""
+    rows = []
+    for name, result, error in results:
+        rows.append(
+            {
+                t("data.col_file_name"): name,
+                t("data.col_batch_id"): result.batch_id if result else None,
+                t("data.col_status"): t(f"data.status_{result.status}") if result else "",
+                t("data.col_rows_loaded"): result.rows_loaded if result else None,
+                t("data.col_rows_rejected"): result.rows_rejected if result else None,
+                t("data.col_refusal"): error or "",
+            }
+        )
+    frame = pd.DataFrame(rows)
+    counts = [t("data.col_batch_id"), t("data.col_rows_loaded"), t("data.col_rows_rejected")]
+    return frame.astype(dict.fromkeys(counts, "Int64"))
+
+
 with upload_tab:
     dataset = st.selectbox(t("data.dataset"), mine, format_func=dataset_label, key="data_dataset")
     st.download_button(
@@ -55,9 +93,62 @@ with upload_tab:
         st.success(done)
     # A new key after each commit empties the uploader, so a file is not committed twice.
     generation = st.session_state.setdefault("_upload_generation", 0)
-    uploaded = st.file_uploader(
-        t("data.upload"), type=["xlsx", "csv"], key=f"data_file_{generation}"
+    files = (
+        st.file_uploader(
+            t("data.upload"),
+            type=["xlsx", "csv"],
+            key=f"data_file_{generation}",
+            accept_multiple_files=True,
+        )
+        or []
     )
+    uploaded = files[0] if len(files) == 1 else None
+    if len(files) > 1:
+        # Years of history at once: each file is checked, then loaded as its own batch.
+        marker = (dataset, tuple((f.name, f.size) for f in files), db.data_version(conn), lang())
+        if st.session_state.get("_many_marker") != marker:
+            with st.spinner(t("data.checking")):
+                st.session_state["_many"] = [
+                    check_upload(conn, dataset, f.name, f.getvalue(), lang()) for f in files
+                ]
+            st.session_state["_many_marker"] = marker
+        checks = st.session_state["_many"]
+        table(many_files_table(checks), "data_many", t("data.many_sheet"))
+        mode = st.radio(
+            t("data.mode"),
+            ("strict", "valid_rows"),
+            format_func=lambda m: translate(f"data.mode_{m}", language),
+            horizontal=True,
+            key="data_many_mode",
+        )
+        st.caption(t("data.many_help", count=len(files)))
+        if st.button(
+            t("data.commit_many", count=len(files)), type="primary", key="data_commit_many"
+        ):
+            results = []
+            for f in files:
+                try:
+                    report = commit_upload(
+                        conn,
+                        dataset,
+                        f.name,
+                        f.getvalue(),
+                        mode=mode,
+                        user=user.username,
+                        lang=lang(),
+                    )
+                except FileRejected as exc:
+                    results.append((f.name, None, exc.message(lang())))
+                    continue
+                results.append((f.name, report.result, None))
+            st.session_state["_many_done"] = results
+            st.session_state["_upload_generation"] = generation + 1
+            st.session_state.pop("_many_marker", None)
+            st.rerun()
+    many_done = st.session_state.pop("_many_done", None)
+    if many_done:
+        st.subheader(t("data.many_done_title"))
+        table(many_done_table(many_done), "data_many_done", t("data.many_done_sheet"))
     if uploaded is not None:
         data = uploaded.getvalue()
         # Checked once per file and warehouse state; widget clicks rerun the page.

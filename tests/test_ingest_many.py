@@ -60,3 +60,36 @@ def test_an_unreadable_file_among_good_ones_exits_2_and_the_others_load(tmp_path
     conn = duckdb.connect(str(path), read_only=True)
     assert conn.execute("SELECT count(*) FROM mobility").fetchall() == [(1,)]
     conn.close()
+
+
+def test_the_data_page_loads_several_files_each_as_its_own_upload(db_path, env_db):
+    from sapat.i18n import catalog
+    from tests.conftest import app_test, ensure_accounts
+
+    en = catalog("en")
+    env_db(db_path)
+    ensure_accounts(db_path)
+    at = app_test(user="editor", lang="en").run()
+    at.switch_page("pages/data.py").run()
+    at.selectbox(key="data_dataset").select("mobility").run()
+    files = [
+        ("2023.xlsx", _file(_row(1), _row(2)), "application/octet-stream"),
+        ("2024.xlsx", _file(_row(3), _row(4, Direction="sideways")), "application/octet-stream"),
+        ("bad.xlsx", b"MZ\x90\x00" + bytes(200), "application/octet-stream"),
+    ]
+    at.file_uploader[0].set_value(files)
+    at.run()
+    assert not at.exception
+    checks = at.dataframe[0].value
+    assert checks[en["data.col_file_name"]].tolist() == ["2023.xlsx", "2024.xlsx", "bad.xlsx"]
+    assert checks[en["data.problems"]].tolist() == [0, 1, 0]
+    assert checks[en["data.col_refusal"]].tolist()[2]  # the unreadable file says why
+    at.button(key="data_commit_many").click().run()
+    assert not at.exception
+    done = at.dataframe[0].value
+    assert done[en["data.col_file_name"]].tolist() == ["2023.xlsx", "2024.xlsx", "bad.xlsx"]
+    assert done[en["data.col_rows_loaded"]].tolist()[:2] == [2, 0]
+    conn = duckdb.connect(str(db_path))
+    batches = conn.execute("SELECT file_name, status FROM upload_batches ORDER BY 1").fetchall()
+    conn.close()
+    assert batches == [("2023.xlsx", "committed"), ("2024.xlsx", "rejected")]
