@@ -49,14 +49,6 @@ def session_label(session: tuple) -> str:
     )
 
 
-def coded(frame: pd.DataFrame) -> pd.DataFrame:
-    """Session types and respondent groups in the user's language, then ``labelled``."""
-    return labelled(
-        frame,
-        {c: (lambda v: code_label(v, language)) for c in ("session_type", "respondent_group")},
-    )
-
-
 def programme_names(frame: pd.DataFrame) -> pd.DataFrame:
     """One programme name column in the user's language instead of three."""
     out = frame.rename(columns={f"name_{language}": "program_name"})
@@ -143,7 +135,7 @@ if rates_tab.open:
             )
             wide = wide.round(1).reset_index()
             # Year columns keep their names; only the two leading columns are labelled.
-            keys = coded(wide[[by, "session_type"]])
+            keys = labelled(wide[[by, "session_type"]])
             table(
                 pd.concat([keys, wide.drop(columns=[by, "session_type"])], axis=1),
                 "dl_aq_rates",
@@ -286,4 +278,4 @@ if surveys_tab.open:
             shown = low.round(
                 {"mean_score": 2, "share_satisfied": 3, "previous_score": 2, "change": 2}
             )
-            table(coded(shown), "dl_sv_lowest", t("download.surveys_lowest"))
+            table(labelled(shown), "dl_sv_lowest", t("download.surveys_lowest"))

@@ -24,7 +24,6 @@ from pipelines.validate import check_references, validate
 from schemas.registry import Dataset, get_dataset
 
 MODES = ("strict", "valid_rows")
-SHORT_MOBILITY_DAYS = 31  # "short" mobility lasts at most one month
 
 
 @dataclass
@@ -67,16 +66,12 @@ class Prepared:
 
 
 def derive(dataset: Dataset, frame: pd.DataFrame) -> pd.DataFrame:
-    """Fill the derived columns (rank bounds, mobility duration) from the typed ones."""
-    if dataset.name == "mobility":
-        days = (frame["end_date"] - frame["start_date"]).dt.days.astype("Int64")
-        days = days.where(days >= 0)  # an end before the start is reported, not measured
-        frame["duration_days"] = frame["duration_days"].fillna(days)
-        kind = pd.Series(None, index=frame.index, dtype="str")
-        kind[frame["duration_days"].notna()] = "long"
-        kind[frame["duration_days"] <= SHORT_MOBILITY_DAYS] = "short"
-        frame["duration_type"] = kind
-    return frame
+    """Fill the derived columns from the typed ones, by the dataset's registry hook.
+
+    Rank bounds are split from the rank text while parsing (``prepare``); everything else a
+    dataset computes (mobility's duration) is its ``derive`` hook in schemas/registry.py.
+    """
+    return frame if dataset.derive is None else dataset.derive(frame)
 
 
 def prepare(

@@ -14,23 +14,6 @@ from schemas.registry import Dataset
 _BOUND = re.compile(
     r"^(greater_than_or_equal_to|less_than_or_equal_to|greater_than|less_than)\((.*)\)$"
 )
-# Row-level checks concern one cell the user should look at.
-ROW_CHECK_COLUMN = {
-    "end_before_start": "end_date",
-    "valid_until_before_signed": "valid_until",
-    "valid_until_before_issued": "valid_until",
-    "valid_until_before_valid_from": "valid_until",
-    "program_scope_needs_program": "program_code",
-    "passed_above_total": "students_passed",
-    "grades_above_total": "students_total",
-    "honours_above_total": "with_honours",
-    "employed_above_total": "employed_within_year",
-    "fte_above_headcount": "fte",
-    "degrees_above_headcount": "headcount",
-    "titles_above_headcount": "headcount",
-    "international_above_headcount": "international_staff",
-    "total_outside_parts": "total_score",
-}
 _CHECK_CODES = {
     "not_nullable": "required",
     "str_matches": "bad_format",
@@ -81,7 +64,8 @@ def validate(dataset: Dataset, frame: pd.DataFrame, skip: set[tuple[int, str]]) 
                 params = {"key": key_text}
                 column = dataset.key[0]
             else:
-                column = ROW_CHECK_COLUMN.get(code, column)
+                # The one cell the user should fix, as the check declares (``row_check``).
+                column = dataset.blamed_columns.get(check, column)
         if code == "not_in_list":
             params = {"codes": dataset.column(column).codes}
         problems.append(Problem(code, row=row, column=column, params=params))

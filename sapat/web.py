@@ -15,6 +15,7 @@ import streamlit as st
 from sapat import auth, db
 from sapat.display import Delta, format_date
 from sapat.i18n import DEFAULT_LANGUAGE, LANGUAGES, code_label, has, translate
+from schemas.registry import coded_columns
 
 
 @st.cache_resource(show_spinner=False)
@@ -175,23 +176,9 @@ def chart(target: Any, figure: Any, key: str) -> None:
     target.plotly_chart(figure, width="stretch", key=key, config=PLOTLY_CONFIG)
 
 
-# Columns holding codes; a table shows their labels in the user's language.
-CODED_COLUMNS = (
-    "agreement_type",
-    "status",
-    "participant_category",
-    "direction",
-    "scope",
-    "format",
-    "purpose",
-    "program",
-    "duration_type",
-    "funding_source",
-    "gender",
-    "level",
-    "kind",
-    "source",
-)
+# Columns holding codes (coded in any dataset's model); a table shows their labels in the
+# user's language. Derived from the registry, so a new coded column needs no edit here.
+CODED_COLUMNS = coded_columns()
 
 
 def header(column: str) -> str:

@@ -5,7 +5,7 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from schemas import codes
-from schemas.fields import coded, field
+from schemas.fields import coded, field, row_check
 
 
 class Programs(pa.DataFrameModel):
@@ -37,7 +37,7 @@ class Licenses(pa.DataFrameModel):
     class Config:
         unique = ["license_no"]
 
-    @pa.dataframe_check(error="valid_until_before_issued")
+    @row_check("valid_until_before_issued", blame="valid_until")
     def valid_after_issue(cls, df: pd.DataFrame) -> Series[bool]:
         return ~(df["valid_until"] < df["issued_on"]).fillna(False)
 
@@ -60,11 +60,11 @@ class Accreditations(pa.DataFrameModel):
     class Config:
         unique = ["accreditation_id"]
 
-    @pa.dataframe_check(error="valid_until_before_valid_from")
+    @row_check("valid_until_before_valid_from", blame="valid_until")
     def valid_range(cls, df: pd.DataFrame) -> Series[bool]:
         return ~(df["valid_until"] < df["valid_from"]).fillna(False)
 
-    @pa.dataframe_check(error="program_scope_needs_program")
+    @row_check("program_scope_needs_program", blame="program_code")
     def program_scope_has_code(cls, df: pd.DataFrame) -> Series[bool]:
         return ~((df["scope"] == "program") & df["program_code"].isna())
 

@@ -5,7 +5,7 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from schemas import codes
-from schemas.fields import coded, field
+from schemas.fields import coded, field, row_check
 
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
@@ -33,6 +33,6 @@ class Agreements(pa.DataFrameModel):
     class Config:
         unique = ["agreement_id"]
 
-    @pa.dataframe_check(error="valid_until_before_signed")
+    @row_check("valid_until_before_signed", blame="valid_until")
     def valid_after_signed(cls, df: pd.DataFrame) -> Series[bool]:
         return ~(df["valid_until"] < df["signed_date"]).fillna(False)

@@ -5,7 +5,9 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from schemas import codes
-from schemas.fields import coded, field
+from schemas.fields import coded, field, row_check
+
+SHORT_MOBILITY_DAYS = 31  # "short" mobility lasts at most one month (DESIGN.md)
 
 
 class Mobility(pa.DataFrameModel):
@@ -47,6 +49,22 @@ class Mobility(pa.DataFrameModel):
     class Config:
         unique = ["mobility_id"]
 
-    @pa.dataframe_check(error="end_before_start")
+    @row_check("end_before_start", blame="end_date")
     def end_not_before_start(cls, df: pd.DataFrame) -> Series[bool]:
         return ~(df["end_date"] < df["start_date"]).fillna(False)
+
+
+def derive_duration(frame: pd.DataFrame) -> pd.DataFrame:
+    """Mobility's derive hook: duration_days from the dates, duration_type from the days.
+
+    A duration typed in the file is kept; only a blank one is measured from the dates. An
+    end before the start is reported by ``end_not_before_start``, never measured.
+    """
+    days = (frame["end_date"] - frame["start_date"]).dt.days.astype("Int64")
+    days = days.where(days >= 0)
+    frame["duration_days"] = frame["duration_days"].fillna(days)
+    kind = pd.Series(None, index=frame.index, dtype="str")
+    kind[frame["duration_days"].notna()] = "long"
+    kind[frame["duration_days"] <= SHORT_MOBILITY_DAYS] = "short"
+    frame["duration_type"] = kind
+    return frame

@@ -8,7 +8,7 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from schemas import codes
-from schemas.fields import coded, field
+from schemas.fields import coded, field, row_check
 
 GRADES = ("grade_a", "grade_b", "grade_c", "grade_d", "grade_f")
 DEGREES = ("doctors_of_science", "candidates_of_science", "phd_holders")
@@ -54,11 +54,11 @@ class ExamResults(pa.DataFrameModel):
     class Config:
         unique = ["academic_year", "semester", "program_code", "course_year", "session_type"]
 
-    @pa.dataframe_check(error="passed_above_total")
+    @row_check("passed_above_total", blame="students_passed")
     def passed_within_total(cls, df: pd.DataFrame) -> Series[bool]:
         return _not_above(df["students_passed"], df["students_total"])
 
-    @pa.dataframe_check(error="grades_above_total")
+    @row_check("grades_above_total", blame="students_total")
     def grades_within_total(cls, df: pd.DataFrame) -> Series[bool]:
         return _not_above(_sum(df, GRADES), df["students_total"])
 
@@ -77,11 +77,11 @@ class Graduates(pa.DataFrameModel):
     class Config:
         unique = ["academic_year", "program_code"]
 
-    @pa.dataframe_check(error="honours_above_total")
+    @row_check("honours_above_total", blame="with_honours")
     def honours_within_total(cls, df: pd.DataFrame) -> Series[bool]:
         return _not_above(df["with_honours"], df["graduates_total"])
 
-    @pa.dataframe_check(error="employed_above_total")
+    @row_check("employed_above_total", blame="employed_within_year")
     def employed_within_total(cls, df: pd.DataFrame) -> Series[bool]:
         return _not_above(df["employed_within_year"], df["graduates_total"])
 
@@ -104,19 +104,19 @@ class StaffComposition(pa.DataFrameModel):
     class Config:
         unique = ["year", "faculty", "department"]
 
-    @pa.dataframe_check(error="fte_above_headcount")
+    @row_check("fte_above_headcount", blame="fte")
     def fte_within_headcount(cls, df: pd.DataFrame) -> Series[bool]:
         return _not_above(df["fte"], df["headcount"])
 
-    @pa.dataframe_check(error="degrees_above_headcount")
+    @row_check("degrees_above_headcount", blame="headcount")
     def degrees_within_headcount(cls, df: pd.DataFrame) -> Series[bool]:
         return _not_above(_sum(df, DEGREES), df["headcount"])
 
-    @pa.dataframe_check(error="titles_above_headcount")
+    @row_check("titles_above_headcount", blame="headcount")
     def titles_within_headcount(cls, df: pd.DataFrame) -> Series[bool]:
         return _not_above(_sum(df, ("professors", "associate_professors")), df["headcount"])
 
-    @pa.dataframe_check(error="international_above_headcount")
+    @row_check("international_above_headcount", blame="international_staff")
     def international_within_headcount(cls, df: pd.DataFrame) -> Series[bool]:
         return _not_above(df["international_staff"], df["headcount"])
 
@@ -141,7 +141,7 @@ class StaffRating(pa.DataFrameModel):
     class Config:
         unique = ["year", "staff_code"]
 
-    @pa.dataframe_check(error="total_outside_parts")
+    @row_check("total_outside_parts", blame="total_score")
     def total_between_parts(cls, df: pd.DataFrame) -> Series[bool]:
         parts = df[["teaching_score", "research_score", "service_score"]].astype("Float64")
         complete = parts.notna().all(axis=1)

@@ -1,14 +1,17 @@
-"""Registry of uploadable datasets: model, target table, natural key and header synonyms."""
+"""The one list of uploadable datasets: model, table, key, references, derived columns, codes."""
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
+import pandas as pd
 import pandera.pandas as pa
 
 from schemas.accreditation import Accreditations, ActionItems, Licenses, Programs
 from schemas.agreements import Agreements
+from schemas.fields import BLAME
 from schemas.kpis import KpiDefinitions, KpiTargets, KpiValues
-from schemas.mobility import Mobility
+from schemas.mobility import Mobility, derive_duration
 from schemas.quality import (
     ExamResults,
     Graduates,
@@ -30,6 +33,11 @@ class ColumnSpec:
     codes: tuple[str, ...]
     aliases: tuple[str, ...]
 
+    @property
+    def coded(self) -> bool:
+        """Whether values are codes of an enumeration (schemas/codes.py), shown translated."""
+        return self.kind == "code"
+
 
 @dataclass(frozen=True)
 class Dataset:
@@ -39,8 +47,12 @@ class Dataset:
     model: type[pa.DataFrameModel]
     key: tuple[str, ...]
     group: str
-    # column -> (table, column) that must already hold the value (checked at load).
+    # column -> (table, column) that must already hold the value (checked at load); a
+    # referenced dataset is therefore loaded first (``load_order``).
     references: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # Fills the derived columns of a typed frame (after parsing, before validation). Rank
+    # bounds are not here: every "rank" column is split by the parser itself.
+    derive: Callable[[pd.DataFrame], pd.DataFrame] | None = None
 
     @property
     def table(self) -> str:
@@ -77,6 +89,24 @@ class Dataset:
     def column(self, name: str) -> ColumnSpec:
         return next(c for c in self.columns if c.name == name)
 
+    @property
+    def coded_columns(self) -> tuple[str, ...]:
+        """Columns whose values are codes, translated for display."""
+        return tuple(c.name for c in self.columns if c.coded)
+
+    @cached_property
+    def blamed_columns(self) -> dict[str, str]:
+        """Row check error code → the column its failures are reported at (``row_check``).
+
+        A dataframe check declared without a blamed column is left out: its failures keep
+        Pandera's column (tests/test_registry.py makes sure every check declares one).
+        """
+        return {
+            check.error: check.statistics[BLAME]
+            for check in self.schema.checks
+            if BLAME in (check.statistics or {})
+        }
+
 
 DATASETS: dict[str, Dataset] = {
     d.name: d
@@ -98,7 +128,7 @@ DATASETS: dict[str, Dataset] = {
             ),
             "rankings",
         ),
-        Dataset("mobility", Mobility, (Mobility.mobility_id,), "mobility"),
+        Dataset("mobility", Mobility, (Mobility.mobility_id,), "mobility", derive=derive_duration),
         Dataset("agreements", Agreements, (Agreements.agreement_id,), "mobility"),
         Dataset("programs", Programs, (Programs.program_code,), "accreditation"),
         Dataset(
@@ -181,3 +211,40 @@ def get_dataset(name: str) -> Dataset:
         return DATASETS[name]
     except KeyError:
         raise KeyError(f"unknown dataset {name!r}; known: {', '.join(DATASETS)}") from None
+
+
+def load_order(datasets: Iterable[Dataset] | None = None) -> tuple[str, ...]:
+    """Dataset names, each after the datasets it references (licences after programmes).
+
+    A stable topological sort: among the datasets whose references are all placed, the
+    first in registry order goes next, so the order only moves what it must. References to
+    tables that are no dataset (set up by migrations) and to the dataset itself impose no
+    order; a cycle cannot be loaded into an empty warehouse and raises ValueError.
+    """
+    pending = list(DATASETS.values() if datasets is None else datasets)
+    by_table = {d.table: d.name for d in pending}
+    needs = {
+        d.name: {by_table[t] for t, _ in d.references.values() if t in by_table} - {d.name}
+        for d in pending
+    }
+    order: list[str] = []
+    while pending:
+        ready = next((d for d in pending if needs[d.name] <= set(order)), None)
+        if ready is None:
+            raise ValueError(f"datasets reference each other: {', '.join(d.name for d in pending)}")
+        order.append(ready.name)
+        pending.remove(ready)
+    return tuple(order)
+
+
+def coded_columns(datasets: Iterable[Dataset] | None = None) -> tuple[str, ...]:
+    """Names of columns that are coded in any dataset, first appearance first.
+
+    By name, not by dataset, because a page's table is a query result that no longer says
+    which dataset a column came from. A name coded in one dataset and free text in another
+    (``source``) is still looked up: a text with no code label is shown as it is.
+    """
+    seen: dict[str, None] = {}
+    for dataset in DATASETS.values() if datasets is None else datasets:
+        seen.update(dict.fromkeys(dataset.coded_columns))
+    return tuple(seen)

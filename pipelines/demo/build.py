@@ -12,26 +12,9 @@ from pipelines.ingest import ingest_frame
 from pipelines.problems import FileRejected
 from sapat import backup, db
 from sapat.queries import kpis
+from schemas.registry import load_order
 
-# Referenced tables first: licences name programmes, KPI values name KPI definitions.
-LOAD_ORDER = (
-    "ranking_results",
-    "ranking_indicator_scores",
-    "mobility",
-    "agreements",
-    "programs",
-    "licenses",
-    "accreditations",
-    "action_items",
-    "kpi_definitions",
-    "kpi_targets",
-    "kpi_values",
-    "exam_results",
-    "graduates",
-    "staff_composition",
-    "staff_rating",
-    "survey_results",
-)
+LOAD_ORDER = load_order()  # referenced datasets first, from the registry's references
 
 
 # Audit actions that change nothing in the data: reading, signing in, copying.

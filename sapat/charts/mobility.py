@@ -9,12 +9,14 @@ from sapat.charts.common import empty as _empty
 from sapat.charts.common import title as _title
 from sapat.charts.overview import DIRECTION_COLORS
 from sapat.i18n import code_label, has, translate
+from schemas.registry import get_dataset
 
 BAR_COLOR = "#1F4E79"
 MAP_SCALE = "Blues"
 _MARGIN = {"l": 10, "r": 10, "t": 40, "b": 10}
-# Columns whose values are stored codes with a code.<value> label (faculty codes are not).
-CODED = {"program", "purpose", "duration_type", "participant_category", "format"}
+# Columns whose values are stored codes with a code.<value> label (faculty codes are not):
+# the mobility model's coded columns.
+CODED = frozenset(get_dataset("mobility").coded_columns)
 
 # Partner countries as the register writes them (English) → ISO 3166-1 alpha-3. The map
 # uses ISO-3 wherever it can: exact, testable and independent of how plotly.js matches
