@@ -12,6 +12,7 @@ from sapat.i18n import LANGUAGES, catalog
 from schemas.registry import Dataset, get_dataset
 
 HEADER_SCAN_ROWS = 30
+MAX_IGNORED_NAMED = 10  # more ignored columns than this are summed up, not listed
 
 
 @cache
@@ -105,8 +106,26 @@ def match_headers(raw: RawSheet, dataset: Dataset) -> HeaderMatch:
                 )
             )
     if ignored:
-        match.notices.append(Notice("ignored_columns", {"columns": ", ".join(ignored)}))
+        match.notices.append(ignored_notice(ignored))
     return match
+
+
+def ignored_notice(ignored: list[str]) -> Notice:
+    """The notice naming ignored columns: all of a few, the first ten of many.
+
+    A file with 16,000 stray columns must not print 16,000 names in the CLI or the page.
+    """
+    if len(ignored) <= MAX_IGNORED_NAMED:
+        return Notice("ignored_columns", {"columns": ", ".join(ignored)})
+    rest = len(ignored) - MAX_IGNORED_NAMED
+    return Notice(
+        "ignored_columns_more",
+        {
+            "columns": ", ".join(ignored[:MAX_IGNORED_NAMED]),
+            # Grouped by a narrow no-break space, read as thousands in all three languages.
+            "count": f"{rest:,}".replace(",", "\u202f"),
+        },
+    )
 
 
 def _expected(dataset: Dataset) -> str:

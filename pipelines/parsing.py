@@ -30,7 +30,57 @@ class ParseError(ValueError):
 
 
 # Published tables write "missing" in many ways; for typed columns all mean "no value".
-MISSING = {"", "-", "–", "—", "n/a", "na", "n.a.", "null", "none", "nan", "#n/a"}
+# Not "nan" (what pandas writes for a lost value) nor "#N/A" (an Excel error): both are
+# reported, since a blank there would overwrite a good value in the warehouse.
+MISSING = {"", "-", "–", "—", "n/a", "na", "n.a.", "null", "none"}
+
+# Every error value Excel shows in a cell → its problem code. A CSV saved by Excel holds
+# them as text; a workbook holds them as error cells (see CellFault).
+EXCEL_ERRORS = {
+    "#DIV/0!": "excel_div0",
+    "#N/A": "excel_na",
+    "#REF!": "excel_ref",
+    "#VALUE!": "excel_value",
+    "#NAME?": "excel_name",
+    "#NUM!": "excel_num",
+    "#NULL!": "excel_null",
+    "#GETTING_DATA": "excel_getting_data",
+    "#SPILL!": "excel_spill",
+    "#CALC!": "excel_calc",
+}
+# Newer errors without a message of their own: still errors, never values.
+OTHER_EXCEL_ERRORS = {"#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#PYTHON!"}
+_NAN = {"nan", "-nan", "+nan"}
+
+
+class CellFault(str):
+    """A cell that holds no value although it looks filled: an Excel error, or a formula
+    whose result was never computed (written by a program, not by Excel).
+
+    It reads as what the user sees in the cell (``#DIV/0!``, ``=A1/0``), so every user of
+    the raw grid shows it as it is (problem values, the marked workbook, rejected rows);
+    ``parse_series`` turns it into the problem ``code``, never into a blank.
+    """
+
+    code: str
+
+    def __new__(cls, text: str, code: str = "excel_error") -> CellFault:
+        fault = super().__new__(cls, text)
+        fault.code = code
+        return fault
+
+    def __reduce__(self) -> tuple[type[CellFault], tuple[str, str]]:
+        return CellFault, (str(self), self.code)
+
+
+def excel_error_code(text: str) -> str | None:
+    """The problem code of an Excel error value written as text, or None."""
+    upper = text.upper()
+    if upper in EXCEL_ERRORS:
+        return EXCEL_ERRORS[upper]
+    return "excel_error" if upper in OTHER_EXCEL_ERRORS else None
+
+
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
 
 
@@ -285,11 +335,18 @@ def parse_series(
     """
     parser = code_parser(codes) if kind == "code" else PARSERS[kind]
     missing = MISSING if kind != "text" else set()
+    faults = _faults(raw)
+    if faults is not None:
+        raw = raw.mask(faults.notna())
     positions, uniques = pd.factorize(raw)
     values: list[Any] = []
     errors: list[str | None] = []
     for cell in uniques:
         text = clean(cell)
+        if text is not None and (code := _not_a_value(text, kind)):
+            values.append(None)
+            errors.append(code)
+            continue
         if text is None or text.casefold() in missing:
             values.append(None)
             errors.append(None)
@@ -304,6 +361,8 @@ def parse_series(
     values.append(None)
     errors.append(None)
     problems = pd.Series(np.array(errors, dtype=object)[positions], index=raw.index)
+    if faults is not None:
+        problems = problems.where(faults.isna(), faults)
     if kind == "rank":
         return pd.Series(np.array(values, dtype=object)[positions], index=raw.index), problems
     if kind == "date":
@@ -313,6 +372,31 @@ def parse_series(
     else:
         table = pd.array(values, dtype=DTYPES[kind])
     return pd.Series(table.take(positions), index=raw.index), problems
+
+
+def _faults(raw: pd.Series) -> pd.Series | None:
+    """The problem code of each CellFault in ``raw`` (None elsewhere); None when there are none.
+
+    Readers put CellFaults in object columns only, and the usual string columns cannot
+    hold them, so those are not scanned. Faults are picked out before factorising, where
+    one would merge with an ordinary text equal to it.
+    """
+    if raw.dtype != object:
+        return None
+    codes = [c.code if type(c) is CellFault else None for c in raw.to_numpy()]
+    if not any(codes):
+        return None
+    return pd.Series(codes, index=raw.index, dtype=object)
+
+
+def _not_a_value(text: str, kind: str) -> str | None:
+    """The problem code of a text that only looks like a value: an Excel error, or NaN."""
+    if text.startswith("#") and (code := excel_error_code(text)):
+        return code
+    # "Nan" may be a name; in any other column it is what a lost number turns into.
+    if kind != "text" and text.casefold() in _NAN:
+        return "nan_text"
+    return None
 
 
 def split_ranks(ranks: pd.Series) -> pd.DataFrame:
