@@ -17,8 +17,8 @@ TARGET_S = 15.0
 def run() -> None:
     from pptx import Presentation
 
+    from sapat.queries.overview import available_years
     from sapat.report.build import build_report
-    from sapat.report.content import available_years
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "demo.duckdb"

@@ -15,6 +15,9 @@ from sapat.report.formats import number, percent
 from sapat.settings import degree_threshold
 from sapat.web import card, chart, entry_guard, lang, query, t
 
+# Where app.py leaves the page of each alert domain (queries.overview.DOMAINS) for this page.
+DOMAIN_PAGES_KEY = "_domain_pages"
+
 entry_guard()
 
 today = dt.date.today()
@@ -117,14 +120,20 @@ with right.container(gap="xsmall"):
     flags = query(mobility_q.rule_flags, mobility_q.MobilityFilter(), today)
     quality_flags = query(q.quality_alerts, degree_threshold())
     alerts = q.build_alerts(ranks, acc, agr, off, flags, quality_flags)
-    if alerts.empty:
+    if not alerts:
         st.success(t("ui.alerts_none"))
-    for row in alerts.head(7).itertuples():
-        params = {"count": row.count}
-        if row.alert == "ranking_drop":
-            ranking, rank, previous = row.detail.split("|")
-            params |= {"ranking": code_label(ranking, lang()), "rank": rank, "previous": previous}
-        if row.alert == "pass_rate_drops":
-            params |= {"points": number(DEFAULT_DROP_POINTS, lang())}
-        icon = ":material/error:" if row.severity == 1 else ":material/schedule:"
-        st.page_link(row.page, label=t(f"alert.{row.alert}", **params), icon=icon)
+    # The page behind each alert's domain: app.py registers the pages, so it maps them.
+    domain_pages = st.session_state.get(DOMAIN_PAGES_KEY, {})
+    for alert in alerts[:7]:
+        params = dict(alert.params)
+        if alert.key == "ranking_drop":
+            params["ranking"] = code_label(params["ranking"], lang())
+        if alert.key == "pass_rate_drops":
+            params["points"] = number(DEFAULT_DROP_POINTS, lang())
+        label = t(f"alert.{alert.key}", **params)
+        icon = ":material/error:" if alert.severity == 1 else ":material/schedule:"
+        target = domain_pages.get(alert.domain)
+        if target is None:  # a domain without a page of its own: the alert still shows
+            st.markdown(f"{icon} {label}")
+        else:
+            st.page_link(target, label=label, icon=icon)

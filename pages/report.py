@@ -6,8 +6,8 @@ from sapat import db
 from sapat.display import format_date
 from sapat.downloads import table
 from sapat.i18n import LANGUAGE_NAMES, LANGUAGES, translate
+from sapat.queries.overview import available_years
 from sapat.report import snapshots
-from sapat.report.content import available_years
 from sapat.report.pdf import PdfFailed, PdfUnavailable, soffice_path, to_pdf
 from sapat.report.spec import SECTIONS
 from sapat.web import cursor, entry_guard, guarded, lang, t

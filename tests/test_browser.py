@@ -37,7 +37,7 @@ def test_overview_in_a_real_browser(server, browser, demo_db):
     acc = accreditation.summary(conn, today)
     off = kpis.off_track(conn)
     year = kpis.years(conn)[0]
-    alerts = q.alerts(conn, today).set_index("alert")
+    alerts = {a.key: a for a in q.alerts(conn, today)}
     conn.close()
     en = catalog("en")
     this = mobility["academic_year"].max()
@@ -72,7 +72,7 @@ def test_overview_in_a_real_browser(server, browser, demo_db):
         "els => Math.max(...els.map(e => e.getBoundingClientRect().bottom))"
     )
     assert cards <= 768  # the quality cards beside the chart too
-    expired = en["alert.expired"].format(count=alerts.loc["expired", "count"])
+    expired = en["alert.expired"].format(count=alerts["expired"].count)
     page.get_by_role("link", name=expired).click()
     page.get_by_text(en["ui.accreditation_title"]).first.wait_for()
     assert page.url.rstrip("/").endswith("/accreditation")

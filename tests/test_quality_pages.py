@@ -92,9 +92,8 @@ def test_overview_alerts_link_to_their_pages(demo_db, env_db):
     conn.close()
     links = [(p.label, p.proto.page) for p in at.get("page_link")]
     assert len(links) == min(7, len(alerts))
-    # Each link opens the page behind its alert (page links carry the page's URL path).
-    assert {page for _, page in links} <= {
-        p.split("/")[-1].removesuffix(".py") for p in alerts["page"]
-    }
-    expired = EN["alert.expired"].format(count=alerts.set_index("alert").loc["expired", "count"])
+    # Each link opens the page of its alert's domain (page links carry the page's URL path).
+    pages = at.session_state["_domain_pages"]
+    assert {page for _, page in links} <= {pages[a.domain].url_path for a in alerts}
+    expired = EN["alert.expired"].format(count={a.key: a for a in alerts}["expired"].count)
     assert expired in [label for label, _ in links]

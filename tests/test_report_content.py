@@ -18,9 +18,10 @@ from sapat.queries import measures
 from sapat.queries import overview as oq
 from sapat.queries import quality as qq
 from sapat.queries import staff as sq
-from sapat.report import content
+from sapat.queries.overview import available_years
+from sapat.report import context
 from sapat.report import formats as fmt
-from sapat.report.content import available_years, build_deck, kpi_year
+from sapat.report.content import build_deck
 from sapat.report.spec import SECTIONS, DeckSpec
 from sapat.settings import degree_threshold
 
@@ -245,7 +246,7 @@ def test_other_headlines_state_the_warehouse_numbers(decks, demo, lang):
     watch = _headline(deck, "accreditation", 1)
     assert n(acc["expired"]) in watch and n(acc["within_90"]) in watch
 
-    year = kpi_year(demo, YEAR)
+    year = kq.reported_year(demo, YEAR)
     counts = kq.status_counts(demo, year)
     status = _headline(deck, "kpis")
     assert str(year) in status
@@ -254,20 +255,33 @@ def test_other_headlines_state_the_warehouse_numbers(decks, demo, lang):
 
 
 @pytest.mark.parametrize("today", [TODAY, dt.date(2024, 3, 1), dt.date(2030, 1, 1)])
-def test_counts_taken_from_fetched_lists_equal_the_pages_summaries(demo, today):
-    """The deck counts from lists it has fetched anyway; they must stay the pages' counts."""
-    ctx = content._Context.make(demo, YEAR, "en", today)
-    for mine, theirs in (
-        (content._accreditation_summary(ctx), acq.summary(demo, today)),
-        (content._agreement_summary(ctx), agq.summary(demo, today)),
-    ):
-        assert mine == {key: theirs[key] for key in mine}
+def test_the_deck_reads_the_pages_summaries(demo, today):
+    """The deck's shared figures are the queries' own, not counted again from lists."""
+    ctx = context.DeckContext.make(demo, YEAR, "en", today)
+    assert ctx.accreditation_summary() == acq.summary(demo, today)
+    assert ctx.agreement_summary() == agq.summary(demo, today)
+    assert ctx.kpi_year() == kq.reported_year(demo, YEAR)
+
+
+def test_latest_rankings_as_of_a_year_stop_at_its_editions(demo):
+    """A deck on an earlier year reads the editions published up to its end year."""
+    latest = oq.latest_rankings(demo).set_index("ranking")
+    assert oq.latest_rankings(demo, as_of=9999).set_index("ranking").equals(latest)
+    qs = latest.loc["qs_asia"]
+    before = oq.latest_rankings(demo, as_of=int(qs["year"]) - 1).set_index("ranking")
+    assert before.loc["qs_asia", "year"] == qs["prev_year"]
+    assert before.loc["qs_asia", "rank_display"] == qs["prev_display"]
+    assert oq.latest_rankings(demo, as_of=1990).empty
+    # The deck orders them freshest first, then as the rankings page does.
+    ctx = context.DeckContext.make(demo, "2024-2025", "en", TODAY)
+    years = list(ctx.latest_rankings()["year"])
+    assert years == sorted(years, reverse=True) and max(years) <= 2025
 
 
 def test_kpi_year_of_an_academic_year_is_its_second_calendar_year(demo):
-    assert kpi_year(demo, YEAR) == 2026
-    assert kpi_year(demo, "2021-2022") == 2022
-    assert kpi_year(demo, "1990-1991") is None
+    assert kq.reported_year(demo, YEAR) == 2026
+    assert kq.reported_year(demo, "2021-2022") == 2022
+    assert kq.reported_year(demo, "1990-1991") is None
 
 
 def test_available_years_are_the_warehouses_newest_first(demo):
@@ -280,7 +294,7 @@ def test_available_years_are_the_warehouses_newest_first(demo):
 def test_risks_list_expiries_off_track_kpis_and_dormant_agreements(decks, demo):
     bullets = decks["en"].risks.bullets
     acc, agr = acq.summary(demo, TODAY), agq.summary(demo, TODAY)
-    off = kq.off_track(demo, kpi_year(demo, YEAR))
+    off = kq.off_track(demo, kq.reported_year(demo, YEAR))
     expected = {
         "expired": acc["expired"],
         "expiring_90": acc["within_90"],
@@ -333,12 +347,12 @@ def test_a_year_without_mobility_says_so(demo, lang):
 
 
 def test_change_wording_handles_up_down_flat_and_missing(conn):
-    ctx = content._Context.make(conn, YEAR, "en", TODAY)
-    assert content._change(ctx, "x", 147, 112) == "x rose from 112 to 147 (+31%)"
-    assert content._change(ctx, "x", 100, 125) == "x fell from 125 to 100 (-20%)"
-    assert content._change(ctx, "x", 54, 54) == "x held at 54, as in 2024-2025"
-    assert content._change(ctx, "x", 8, 0) == "x rose from 0 to 8 (+8)"
-    assert "no figures for 2024-2025" in content._change(ctx, "x", 8, None)
+    ctx = context.DeckContext.make(conn, YEAR, "en", TODAY)
+    assert context.change(ctx, "x", 147, 112) == "x rose from 112 to 147 (+31%)"
+    assert context.change(ctx, "x", 100, 125) == "x fell from 125 to 100 (-20%)"
+    assert context.change(ctx, "x", 54, 54) == "x held at 54, as in 2024-2025"
+    assert context.change(ctx, "x", 8, 0) == "x rose from 0 to 8 (+8)"
+    assert "no figures for 2024-2025" in context.change(ctx, "x", 8, None)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

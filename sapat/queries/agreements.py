@@ -203,6 +203,24 @@ def by_type_status(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
+def signed(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every agreement's partner, signing date and the academic year it was signed in.
+
+    Columns: agreement_id, partner_institution, signed_date, year_start (the first calendar
+    year of that academic year, as ``academic_year_start``; NULL without a date). ``register``
+    has the dates too, but matches every known spelling of the partner for its search, which a
+    count of signatures does not need.
+    """
+    return conn.execute(
+        """
+        SELECT agreement_id, partner_institution, signed_date,
+               CASE WHEN month(signed_date) >= 9 THEN year(signed_date)
+                    ELSE year(signed_date) - 1 END AS year_start
+        FROM agreements
+        """
+    ).df()
+
+
 def by_country(conn: duckdb.DuckDBPyConnection, today: dt.date) -> pd.DataFrame:
     """Agreements per partner country, and how many of them are in force today."""
     return conn.execute(

@@ -17,6 +17,7 @@ import pandas as pd
 from sapat import db
 from sapat.i18n import translate
 from sapat.queries import measures
+from sapat.queries.mobility import academic_year_end
 
 STATUSES = ("on_track", "at_risk", "off_track", "no_target", "no_value")
 # The order in which a scorecard shows statuses: what needs attention first.
@@ -217,11 +218,15 @@ def scorecard(
 
 
 def history(
-    conn: duckdb.DuckDBPyConnection, code: str, unit_scope: str = UNIVERSITY
+    conn: duckdb.DuckDBPyConnection,
+    code: str,
+    unit_scope: str = UNIVERSITY,
+    as_of: int | None = None,
 ) -> pd.DataFrame:
     """One KPI over the years: year, value, target, status, oldest first.
 
-    Every year with a value or a target for ``unit_scope``; the other one is NaN there.
+    Every year with a value or a target for ``unit_scope`` (up to ``as_of`` if given); the
+    other one is NaN there.
     """
     return conn.execute(
         f"""
@@ -241,9 +246,15 @@ def history(
           ON v.code = $code AND v.year = y.year AND v.unit_scope = $scope
         LEFT JOIN kpi_targets t
           ON t.code = $code AND t.year = y.year AND t.unit_scope = $scope
+        WHERE $as_of IS NULL OR y.year <= $as_of
         ORDER BY y.year
         """,
-        {"code": str(code), "scope": str(unit_scope), "margin": AT_RISK_MARGIN},
+        {
+            "code": str(code),
+            "scope": str(unit_scope),
+            "margin": AT_RISK_MARGIN,
+            "as_of": None if as_of is None else int(as_of),
+        },
     ).df()
 
 
@@ -319,6 +330,40 @@ def off_track(conn: duckdb.DuckDBPyConnection, year: int | None = None) -> pd.Da
         """,
         _card_params(year, UNIVERSITY),
     ).df()
+
+
+def reported_year(
+    conn: duckdb.DuckDBPyConnection, academic_year: str, known: list[int] | None = None
+) -> int | None:
+    """The KPI (calendar) year reported for an academic year, or None without KPI data.
+
+    KPI values of year Y describe academic year Y-1/Y (the demo's exchange counts and the
+    ranking editions say so: QS Asia 2026 is the qs_asia_rank KPI of 2026). Among the KPI
+    years up to that one, the KPIs page's rule picks: the latest year in which most KPIs
+    are measured, else the latest year with any KPI. ``known``: ``years(conn)``, if fetched.
+    """
+    end = academic_year_end(academic_year)
+    candidates = [y for y in (years(conn) if known is None else known) if y <= end]
+    for year in candidates:
+        counts = status_counts(conn, year)
+        if counts["no_value"] * 2 < sum(counts.values()):
+            return year
+    return candidates[0] if candidates else None
+
+
+def faculty_codes(conn: duckdb.DuckDBPyConnection, year: int) -> list[str]:
+    """KPIs with a measured value for at least two faculties (unit scopes) in ``year``."""
+    # Computed KPIs count too: their faculty values come from the warehouse measure.
+    rows = conn.execute(
+        f"""
+        WITH {effective_sql(conn)}
+        SELECT code FROM kpi_eff
+        WHERE year = ? AND unit_scope <> 'university' AND isfinite(value)
+        GROUP BY code HAVING count(DISTINCT unit_scope) >= 2 ORDER BY code
+        """,
+        [int(year)],
+    ).fetchall()
+    return [r[0] for r in rows]
 
 
 def status_counts(

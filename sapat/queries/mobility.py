@@ -155,6 +155,21 @@ def previous_academic_year(year: str) -> str:
     return f"{start - 1}-{start}"
 
 
+def academic_year_end(year: str) -> int:
+    """'2024-2025' → 2025, the calendar year it ends in (KPI and ranking years are read up to
+    it); anything not shaped like an academic year raises ValueError."""
+    m = _ACADEMIC_YEAR.match(year or "")
+    if not m:
+        raise ValueError(f"not an academic year: {year!r}")
+    return int(m[2])
+
+
+def is_academic_year(text: object) -> bool:
+    """'2024-2025' is one; '2024-2026', '2024/25' and non-strings are not."""
+    m = _ACADEMIC_YEAR.match(text) if isinstance(text, str) else None
+    return bool(m) and int(m[2]) == int(m[1]) + 1
+
+
 def options(conn: duckdb.DuckDBPyConnection) -> dict[str, list]:
     """Distinct values present (withdrawn rows aside) per MobilityFilter field, sorted.
 

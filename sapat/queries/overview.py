@@ -3,28 +3,62 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
 
 import duckdb
 import pandas as pd
 
+from sapat.queries.mobility import is_academic_year
 from sapat.queries.rankings import home_institution
 
 __all__ = [
+    "DOMAINS",
+    "Alert",
     "alerts",
+    "available_years",
+    "build_alerts",
     "home_institution",
     "latest_rankings",
     "mobility_by_year",
     "quality_alerts",
 ]
 
+# What an alert is about. The app maps each to the page that explains it, the Council deck to
+# the section that reads it out; neither is this module's business.
+DOMAINS = ("rankings", "mobility", "agreements", "accreditation", "quality", "staff", "kpis")
 
-def _df(conn: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pd.DataFrame:
+
+@dataclass(frozen=True)
+class Alert:
+    """One thing that needs attention.
+
+    ``key`` is the catalog key's suffix (``alert.<key>``), ``severity`` 1 = act now, 2 = plan,
+    ``domain`` one of DOMAINS, ``params`` the figures its sentence is written with, raw:
+    ``count`` always, and for a ranking drop the ranking's code and both published positions
+    (``ranking``, ``rank``, ``previous``). Each reader formats them for its own language.
+    """
+
+    key: str
+    severity: int
+    domain: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def count(self) -> int:
+        return int(self.params["count"])
+
+
+def _df(
+    conn: duckdb.DuckDBPyConnection, sql: str, params: list | dict | None = None
+) -> pd.DataFrame:
     return conn.execute(sql, params or []).df()
 
 
-def latest_rankings(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def latest_rankings(conn: duckdb.DuckDBPyConnection, as_of: int | None = None) -> pd.DataFrame:
     """The home university's latest edition in each ranking, beside its previous edition.
 
+    ``as_of``: the latest edition up to that year (a report on an earlier academic year).
     ``movement`` is band-aware: 'up' only when the new position is entirely better than
     the old one (801-850 after 851-900), 'same' when the ranges overlap, 'new' when there
     is no earlier rank to compare.
@@ -42,6 +76,7 @@ def latest_rankings(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                    lag(rr.rank_high) OVER w AS prev_high,
                    row_number() OVER (PARTITION BY rr.ranking ORDER BY rr.year DESC) AS recency
             FROM ranking_results rr JOIN home h ON rr.institution = h.name
+            WHERE $as_of IS NULL OR rr.year <= $as_of
             WINDOW w AS (PARTITION BY rr.ranking ORDER BY rr.year)
         )
         SELECT r.ranking, s.name AS ranking_name, r.year, r.rank_display, r.rank_low,
@@ -51,6 +86,7 @@ def latest_rankings(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         WHERE r.recency = 1
         ORDER BY r.rank_low NULLS LAST, r.ranking
         """,
+        {"as_of": None if as_of is None else int(as_of)},
     )
 
 
@@ -66,7 +102,36 @@ def mobility_by_year(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     )
 
 
-def alerts(conn: duckdb.DuckDBPyConnection, today: dt.date) -> pd.DataFrame:
+def available_years(conn: duckdb.DuckDBPyConnection) -> list[str]:
+    """Academic years the warehouse holds data for, newest first.
+
+    A year counts when it has mobility, exam results or graduates, or university KPI values
+    or a ranking edition of the university for its second calendar year (the KPI year of
+    2024-2025 is 2025, see ``kpis.reported_year``; an edition published in 2025 is the latest
+    one of 2024-2025).
+    """
+    from sapat.queries import kpis
+
+    rows = conn.execute(
+        f"""
+        WITH {kpis.effective_sql(conn)}
+        SELECT DISTINCT academic_year FROM mobility WHERE status <> 'withdrawn'
+        UNION
+        SELECT DISTINCT academic_year FROM exam_results
+        UNION
+        SELECT DISTINCT academic_year FROM graduates
+        UNION
+        SELECT DISTINCT CAST(year - 1 AS VARCHAR) || '-' || CAST(year AS VARCHAR)
+        FROM kpi_eff WHERE unit_scope = 'university'
+        UNION
+        SELECT DISTINCT CAST(r.year - 1 AS VARCHAR) || '-' || CAST(r.year AS VARCHAR)
+        FROM ranking_results r JOIN institutions i ON i.name = r.institution AND i.is_home
+        """
+    ).fetchall()
+    return sorted({r[0] for r in rows if is_academic_year(r[0])}, reverse=True)
+
+
+def alerts(conn: duckdb.DuckDBPyConnection, today: dt.date) -> list[Alert]:
     """What needs attention today, gathered from every domain (see build_alerts)."""
     from sapat.queries import accreditation, agreements, kpis, mobility
 
@@ -101,39 +166,39 @@ def build_alerts(
     off_track: pd.DataFrame,
     flags: pd.DataFrame,
     quality: dict[str, int] | None = None,
-) -> pd.DataFrame:
-    """What needs attention, most urgent first, each with the page that explains it.
+) -> list[Alert]:
+    """What needs attention, most urgent first (act now, then plan; stable within each).
 
-    Built from figures the overview has already queried, so nothing is computed twice.
-    Columns: severity (1 = act now, 2 = plan), alert (catalog key suffix), count,
-    detail (published texts, may be empty), page (the page file to open).
+    Built from figures the caller has already queried, so nothing is computed twice:
+    ``latest_rankings``, the accreditation and agreements ``summary``, ``kpis.off_track``,
+    ``mobility.rule_flags`` and ``quality_alerts`` (optional).
     """
-    acc, agr = accreditation, agreements
-    rows: list[tuple[int, str, int, str, str]] = []
+    acc, agr, quality = accreditation, agreements, quality or {}
+    found: list[Alert] = []
+
+    def add(key: str, severity: int, domain: str, count: int, **params: Any) -> None:
+        if count:
+            found.append(Alert(key, severity, domain, {"count": int(count), **params}))
+
     for r in ranks[ranks["movement"] == "down"].itertuples():
-        detail = f"{r.ranking}|{r.rank_display}|{r.prev_display}"
-        rows.append((1, "ranking_drop", 1, detail, "pages/rankings.py"))
-    if acc["expired"]:
-        rows.append((1, "expired", acc["expired"], "", "pages/accreditation.py"))
-    if acc["within_90"]:
-        rows.append((1, "expiring_90", acc["within_90"], "", "pages/accreditation.py"))
-    if acc["overdue_actions"]:
-        rows.append((1, "overdue_actions", acc["overdue_actions"], "", "pages/accreditation.py"))
-    if not off_track.empty:
-        rows.append((1, "kpis_off_track", len(off_track), "", "pages/kpis.py"))
-    at_risk = int(flags.set_index("flag")["count"].get("credits_failed_over_15", 0))
-    if at_risk:
-        rows.append((1, "expulsion_risk", at_risk, "", "pages/mobility.py"))
-    quality = quality or {}
-    if quality.get("degree_below"):
-        rows.append((1, "degree_below", quality["degree_below"], "", "pages/staff.py"))
-    if quality.get("pass_rate_drops"):
-        rows.append((2, "pass_rate_drops", quality["pass_rate_drops"], "", "pages/quality.py"))
-    later = acc["within_180"] - acc["within_90"]
-    if later:
-        rows.append((2, "expiring_180", later, "", "pages/accreditation.py"))
-    if agr["dormant"]:
-        rows.append((2, "dormant_agreements", agr["dormant"], "", "pages/agreements.py"))
-    if agr["expiring"]:
-        rows.append((2, "agreements_expiring", agr["expiring"], "", "pages/agreements.py"))
-    return pd.DataFrame(rows, columns=["severity", "alert", "count", "detail", "page"])
+        add(
+            "ranking_drop",
+            1,
+            "rankings",
+            1,
+            ranking=r.ranking,
+            rank=r.rank_display,
+            previous=r.prev_display,
+        )
+    add("expired", 1, "accreditation", acc["expired"])
+    add("expiring_90", 1, "accreditation", acc["within_90"])
+    add("overdue_actions", 1, "accreditation", acc["overdue_actions"])
+    add("kpis_off_track", 1, "kpis", len(off_track))
+    at_risk = flags.set_index("flag")["count"].get("credits_failed_over_15", 0)
+    add("expulsion_risk", 1, "mobility", at_risk)
+    add("degree_below", 1, "staff", quality.get("degree_below", 0))
+    add("pass_rate_drops", 2, "quality", quality.get("pass_rate_drops", 0))
+    add("expiring_180", 2, "accreditation", acc["within_180"] - acc["within_90"])
+    add("dormant_agreements", 2, "agreements", agr["dormant"])
+    add("agreements_expiring", 2, "agreements", agr["expiring"])
+    return found

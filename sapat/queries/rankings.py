@@ -34,9 +34,13 @@ def rankings_with_data(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def history(
-    conn: duckdb.DuckDBPyConnection, ranking: str, institutions: tuple[str, ...]
+    conn: duckdb.DuckDBPyConnection,
+    ranking: str,
+    institutions: tuple[str, ...],
+    as_of: int | None = None,
 ) -> pd.DataFrame:
-    """Every edition of the given institutions in one ranking, with the band-aware change."""
+    """Every edition of the given institutions in one ranking (up to the edition ``as_of``, if
+    given), with the band-aware change."""
     if not institutions:
         return pd.DataFrame()
     return conn.execute(
@@ -48,10 +52,15 @@ def history(
                    AS movement
         FROM ranking_results
         WHERE ranking = $ranking AND list_contains($institutions, institution)
+          AND ($as_of IS NULL OR year <= $as_of)
         WINDOW w AS (PARTITION BY institution ORDER BY year)
         ORDER BY institution, year
         """,
-        {"ranking": ranking, "institutions": list(institutions)},
+        {
+            "ranking": ranking,
+            "institutions": list(institutions),
+            "as_of": None if as_of is None else int(as_of),
+        },
     ).df()
 
 

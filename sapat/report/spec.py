@@ -5,7 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+# The deck's sections, in the deck's order (sapat.report.sections holds one module each).
 SECTIONS = ("rankings", "mobility", "agreements", "accreditation", "quality", "kpis")
+# The section that reads out an overview alert of each domain (queries.overview.DOMAINS):
+# teaching staff are part of academic quality in the deck.
+DOMAIN_SECTIONS = {
+    "rankings": "rankings",
+    "mobility": "mobility",
+    "agreements": "agreements",
+    "accreditation": "accreditation",
+    "quality": "quality",
+    "staff": "quality",
+    "kpis": "kpis",
+}
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,333 @@
+"""What every section of the Council deck shares: the year and language, shared queries, wording."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import duckdb
+import pandas as pd
+import plotly.graph_objects as go
+
+from sapat import db
+from sapat.charts import mobility as mob_charts
+from sapat.charts.common import empty as empty_figure
+from sapat.i18n import translate
+from sapat.queries import accreditation as acq
+from sapat.queries import agreements as agq
+from sapat.queries import kpis as kq
+from sapat.queries import mobility as mq
+from sapat.queries import overview as oq
+from sapat.queries import rankings as rq
+from sapat.report import formats as fmt
+from sapat.report.spec import DOMAIN_SECTIONS, SlideSpec
+
+MAX_SLIDES = 4  # per section
+LISTED = 3  # names spelled out in a risk bullet; the rest are counted
+NOTES_ROWS = 12  # rows of a table read out in the notes
+NBSP = "\xa0"  # keeps a number and its unit on one line
+
+
+@dataclass
+class DeckContext:
+    """One deck's year, language and day, and the query results its sections share.
+
+    Sections are built on two threads, each through a cursor of its own (``with_conn``); the
+    cache is shared between them, so a result one section fetched serves the others and the
+    risks slide.
+    """
+
+    conn: duckdb.DuckDBPyConnection
+    year: str  # the academic year, e.g. 2025-2026
+    prev: str  # the one before
+    end: int  # its second calendar year: rankings and KPIs are read up to it
+    lang: str
+    today: dt.date
+    home: str | None
+    university: str
+    cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def make(
+        cls, conn: duckdb.DuckDBPyConnection, year: str, lang: str, today: dt.date
+    ) -> DeckContext:
+        home = rq.home_institution(conn)
+        university = (
+            university_name(conn, home, lang)
+            if home
+            else translate("report.university_unknown", lang)
+        )
+        prev = mq.previous_academic_year(year)  # ValueError for anything else
+        end = mq.academic_year_end(year)
+        return cls(conn, year, prev, end, lang, today, home, university)
+
+    def with_conn(self, conn: duckdb.DuckDBPyConnection) -> DeckContext:
+        """The same deck read through another cursor, sharing the cache."""
+        return replace(self, conn=conn)
+
+    def t(self, key: str, **params: object) -> str:
+        return translate(key, self.lang, **params)
+
+    def n(self, value: object, decimals: int = 0) -> str:
+        return fmt.number(value, self.lang, decimals)
+
+    def pct(self, fraction: object, decimals: int = 0) -> str:
+        return fmt.percent(fraction, self.lang, decimals)
+
+    def cached(self, name: str, make: Callable[[], Any]) -> Any:
+        """One query result shared by the section slides and the risks slide."""
+        if name not in self.cache:
+            self.cache[name] = make()
+        return self.cache[name]
+
+    # -- query results more than one section (or the alerts) reads --------------------------
+
+    def latest_rankings(self) -> pd.DataFrame:
+        """The university's latest edition of each ranking up to the deck's year, the freshest
+        first, then in the rankings page's order (``rankings_with_data``)."""
+
+        def load() -> pd.DataFrame:
+            latest = oq.latest_rankings(self.conn, as_of=self.end)
+            order = {c: i for i, c in enumerate(rq.rankings_with_data(self.conn)["ranking"])}
+            return (
+                latest.assign(_order=latest["ranking"].map(order))
+                .sort_values(["year", "_order"], ascending=[False, True], kind="stable")
+                .drop(columns="_order")
+                .reset_index(drop=True)
+            )
+
+        return self.cached("latest_rankings", load)
+
+    def mobility_by_year(self) -> pd.DataFrame:
+        return self.cached("mobility_by_year", lambda: oq.mobility_by_year(self.conn))
+
+    def accreditation_summary(self) -> dict[str, int]:
+        return self.cached("acc_summary", lambda: acq.summary(self.conn, self.today))
+
+    def agreement_summary(self) -> dict[str, int]:
+        return self.cached("agr_summary", lambda: agq.summary(self.conn, self.today))
+
+    def kpi_years(self) -> list[int]:
+        return self.cached("kpi_years", lambda: kq.years(self.conn))
+
+    def kpi_year(self) -> int | None:
+        """The KPI (calendar) year the deck reports (``kpis.reported_year``)."""
+        return self.cached(
+            "kpi_year", lambda: kq.reported_year(self.conn, self.year, self.kpi_years())
+        )
+
+    def off_track(self) -> pd.DataFrame:
+        """University KPIs off target in the deck's KPI year (none without one)."""
+
+        def load() -> pd.DataFrame:
+            year = self.kpi_year()
+            off = kq.off_track(self.conn, year) if year is not None else pd.DataFrame()
+            return off if not off.empty else pd.DataFrame(columns=list(_KPI_NAMES))
+
+        return self.cached("off_track", load)
+
+    def rule_flags(self) -> pd.DataFrame:
+        """The mobility regulation's flags over the deck's academic year, seen on its day."""
+        return self.cached(
+            "rule_flags",
+            lambda: mq.rule_flags(self.conn, mq.MobilityFilter(years=(self.year,)), self.today),
+        )
+
+    def alerts(self) -> list[oq.Alert]:
+        """The overview's alerts as of the deck's year and day. Academic quality is left out:
+        its section words its own risks, naming the faculties and programmes."""
+        return self.cached(
+            "alerts",
+            lambda: oq.build_alerts(
+                self.latest_rankings(),
+                self.accreditation_summary(),
+                self.agreement_summary(),
+                self.off_track(),
+                self.rule_flags(),
+            ),
+        )
+
+
+_KPI_NAMES = ("code", "name_ky", "name_ru", "name_en")
+
+
+@dataclass(frozen=True)
+class Risk:
+    """One bullet of the risks slide. ``order``: the position of the overview alert it reads
+    out (the alerts' order, most urgent first); a section's own risks follow the alerts."""
+
+    severity: int  # 1 = act now, 2 = plan
+    text: str
+    order: float = math.inf
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of the deck: its slides and the risks it puts on the risks slide."""
+
+    key: str  # as in spec.SECTIONS
+    title_key: str  # its agenda line in the catalog
+    slides: Callable[[DeckContext], list[SlideSpec]]
+    risks: Callable[[DeckContext], list[Risk]]
+
+
+def alert_risks(
+    ctx: DeckContext,
+    section: str,
+    detail: Callable[[oq.Alert], str] = lambda alert: "",
+    params: Callable[[oq.Alert], dict[str, object]] = lambda alert: {},
+) -> list[Risk]:
+    """The overview's alerts read out by ``section`` (spec.DOMAIN_SECTIONS), as sentences of
+    the deck's language: ``params`` gives an alert's figures beyond its count, ``detail`` the
+    names behind the count, shown in brackets."""
+    risks = []
+    for position, alert in enumerate(ctx.alerts()):
+        if DOMAIN_SECTIONS.get(alert.domain) != section:
+            continue
+        text = ctx.t(f"alert.{alert.key}", count=ctx.n(alert.count), **params(alert))
+        names = detail(alert)
+        risks.append(Risk(alert.severity, f"{text} ({names})" if names else text, position))
+    return risks
+
+
+# ---------------------------------------------------------------------------------------------
+# The university's name
+
+
+# Kyrgyz names of institutions: its own letters, or a possessive ending (университети).
+_KYRGYZ_NAME = re.compile(r"[ңөүҢӨҮ]|(?:университети|институту|академиясы|колледжи)\b")
+_CYRILLIC = re.compile(r"[а-яА-ЯёЁ]")
+
+
+def university_name(conn: duckdb.DuckDBPyConnection, home: str, lang: str) -> str:
+    """The home university's full name in ``lang``, from its recorded aliases.
+
+    The register names institutions in English and keeps other spellings as aliases
+    (``Ошский государственный университет``, ``Ош мамлекеттик университети``, ``ОшМУ``). A
+    Kyrgyz or Russian deck takes the full Cyrillic alias of its language (Kyrgyz ones are
+    told by their letters or possessive ending); without one, the English name stays.
+    """
+    if lang == "en":
+        return home
+    row = db.first(conn.execute("SELECT aliases FROM institutions WHERE name = ?", [home]))
+    aliases = [a for a in (row[0] if row and row[0] else []) if isinstance(a, str)]
+    full = [a for a in aliases if " " in a.strip() and _CYRILLIC.search(a)]
+    kyrgyz = [a for a in full if _KYRGYZ_NAME.search(a)]
+    russian = [a for a in full if a not in kyrgyz]
+    found = kyrgyz if lang == "ky" else russian
+    return max(found, key=len) if found else home
+
+
+# ---------------------------------------------------------------------------------------------
+# Wording
+
+
+def sentence(text: str) -> str:
+    """Capitalised, ending with a full stop (a question or exclamation mark is kept)."""
+    text = text.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?…" else text + "."
+
+
+def lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
+def is_text(value: object) -> bool:
+    return isinstance(value, str) and bool(value)
+
+
+def finite(value: object) -> bool:
+    if value is None or isinstance(value, bool):
+        return False
+    try:
+        return math.isfinite(value)  # type: ignore[arg-type]
+    except TypeError:
+        return False
+
+
+def change(ctx: DeckContext, subject: str, now: int, before: int | None) -> str:
+    """'<subject> rose from 273 to 291 (+7%)', fell, held, or had nothing to compare with."""
+    if before is None:
+        return ctx.t("report.change.none", subject=subject, now=ctx.n(now), previous=ctx.prev)
+    if now == before:
+        return ctx.t("report.change.flat", subject=subject, now=ctx.n(now), previous=ctx.prev)
+    moved = (
+        fmt.signed_percent((now - before) / before, ctx.lang)
+        if before
+        else fmt.signed_number(now - before, ctx.lang)
+    )
+    key = "report.change.up" if now > before else "report.change.down"
+    return ctx.t(key, subject=subject, before=ctx.n(before), now=ctx.n(now), change=moved)
+
+
+def join(ctx: DeckContext, first: str, second: str) -> str:
+    return sentence(ctx.t("report.join", first=first, second=second))
+
+
+def names(ctx: DeckContext, listed: list[str]) -> str:
+    """Up to LISTED names as the language lists them, the rest counted: 'A, B, C and 2 more'."""
+    listed = [str(n) for n in listed if isinstance(n, str) and n.strip()]
+    shown = listed[:LISTED]
+    if len(listed) > LISTED:
+        shown.append(ctx.t("report.more", count=ctx.n(len(listed) - LISTED)))
+    return fmt.listing(shown, ctx.lang)
+
+
+def notes(*lines: str) -> str:
+    return "\n".join(line for line in lines if line)
+
+
+def slide(
+    ctx: DeckContext,
+    section: str,
+    title: str,
+    headline: str,
+    lines: str | list[str] | tuple[str, ...],
+    figure: go.Figure,
+) -> SlideSpec:
+    """A chart slide: the headline made a sentence, the notes one line each."""
+    text = lines if isinstance(lines, str) else notes(*lines)
+    # Numbers Plotly formats itself (axis ticks, d3 formats) in the deck's locale too.
+    figure.update_layout(separators=fmt.plotly_separators(ctx.lang))
+    return SlideSpec(
+        section=section, title=title, headline=sentence(headline), notes=text, figure=figure
+    )
+
+
+def empty_slide(ctx: DeckContext, section: str) -> SlideSpec:
+    """The one slide of a section without data: says so, with the charts' empty frame."""
+    fig = empty_figure(go.Figure(), ctx.lang)
+    fig.update_layout(title={"text": ctx.t(f"report.section.{section}")})
+    said = ctx.t(f"report.empty.{section}", year=ctx.year)
+    return slide(
+        ctx,
+        section,
+        ctx.t(f"report.section.{section}"),
+        said,
+        (sentence(said), ctx.t("report.empty.notes")),
+        fig,
+    )
+
+
+def country(name: object, lang: str) -> str:
+    return mob_charts.country_label(str(name), lang) if isinstance(name, str) else ""
+
+
+def program_name(row: Any, lang: str) -> str:
+    """A programme's name in ``lang`` (another language's if missing); the university for
+    institutional items."""
+    code = row.get("program_code")
+    if not isinstance(code, str):
+        return translate("accreditation.institution", lang)
+    for column in (f"name_{lang}", "name_en", "name_ru", "name_ky"):
+        value = row.get(column)
+        if isinstance(value, str) and value.strip():
+            return value
+    return code
