@@ -189,7 +189,10 @@ def build_large(path: str | Path, rows: int = 500_000, seed: int = 1) -> Path:
             tx.execute("INSERT INTO mobility BY NAME SELECT *, 1 AS batch_id FROM _large")
             tx.unregister("_large")
             tx.register("_inst", frames["institutions"])
-            tx.execute("INSERT INTO institutions BY NAME SELECT * FROM _inst")
+            tx.execute(
+                "INSERT INTO institutions BY NAME SELECT * REPLACE "
+                "(string_split(aliases, '; ') AS aliases) FROM _inst"
+            )
             tx.unregister("_inst")
             for name in ("kpi_definitions", "kpi_values"):
                 tx.register("_kpi", frames[name])

@@ -307,7 +307,7 @@ with history_tab:
                             st.session_state["_undo_done"] = t(
                                 "data.undo_refused",
                                 batch=chosen,
-                                reason=t(f"rollback.{exc.code}", **exc.params),
+                                reason=exc.reason(lang()),
                             )
                         st.rerun()
                     if no.button(t("data.undo_no"), key="data_undo_no"):

@@ -317,8 +317,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """The Academic Council deck for a year, in the language of --lang (default ky)."""
+    from sapat.queries.overview import available_years
     from sapat.report.build import build_report
-    from sapat.report.content import available_years
     from sapat.report.pdf import PdfFailed, PdfUnavailable, to_pdf
 
     lang = args.lang or "ky"
@@ -385,7 +385,7 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     try:
         done = rollback(conn, args.batch_id, _user())
     except RollbackRefused as exc:
-        reason = translate(f"rollback.{exc.code}", lang, **exc.params)
+        reason = exc.reason(lang)
         print(translate("cli.rollback_refused", lang, batch_id=args.batch_id, reason=reason))
         return EXIT_REJECTED
     print(translate("cli.rolled_back", lang, batch_id=args.batch_id, **done))

@@ -8,7 +8,7 @@ from functools import cache
 from pipelines.parsing import clean, norm_key
 from pipelines.problems import Notice, Problem
 from pipelines.readers import RawSheet
-from sapat.i18n import LANGUAGES, catalog
+from sapat.i18n import LANGUAGES, column_label
 from schemas.registry import Dataset, get_dataset
 
 HEADER_SCAN_ROWS = 30
@@ -25,11 +25,7 @@ def header_lookup(dataset_name: str) -> dict[str, str]:
     lookup: dict[str, str] = {}
     for col in dataset.columns:
         spellings = [col.name, *col.aliases]
-        spellings += [
-            catalog(lang)[f"col.{col.name}"]
-            for lang in LANGUAGES
-            if f"col.{col.name}" in catalog(lang)
-        ]
+        spellings += [column_label(col.name, lang, dataset.name) for lang in LANGUAGES]
         for spelling in spellings:
             lookup.setdefault(norm_key(spelling), col.name)
     return lookup

@@ -11,7 +11,8 @@ import pandas as pd
 
 from pipelines.problems import Problem
 from sapat import db
-from schemas.registry import Dataset, get_dataset
+from sapat.i18n import translate
+from schemas.registry import DATASETS, Dataset, get_dataset
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,16 @@ class RollbackRefused(RuntimeError):
         self.code = code
         self.params = params
 
+    def reason(self, lang: str) -> str:
+        """Why, in ``lang``; datasets named by their labels with their row counts."""
+        params = dict(self.params)
+        if "used_by" in params:
+            params["used_by"] = ", ".join(
+                f"{translate(f'dataset.{name}', lang)} ({count})"
+                for name, count in params["used_by"]
+            )
+        return translate(f"rollback.{self.code}", lang, **params)
+
 
 def _target_types(conn: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
     rows = conn.execute(
@@ -57,6 +68,19 @@ def _target_types(conn: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]
 
 def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
+
+
+def cast_sql(source: str, column: str, sql_type: str) -> str:
+    """The incoming cell as the warehouse column's type.
+
+    A list column (an institution's aliases) is one cell in a file, its items separated
+    by ";": split, trimmed, and empty items dropped.
+    """
+    cell = f"{source}.{_q(column)}"
+    if sql_type.endswith("[]"):
+        items = f"list_transform(string_split(CAST({cell} AS VARCHAR), ';'), lambda x: trim(x))"
+        return f"list_filter({items}, lambda x: x <> '')"
+    return f"CAST({cell} AS {sql_type})"
 
 
 def _rejected_records(
@@ -151,7 +175,7 @@ def _upsert(
     values = [c for c in columns if c not in key]
     conn.register("_incoming", frame.reset_index(drop=True))
     stage = f"_stage_{batch_id}"
-    select = ", ".join(f"CAST(i.{_q(c)} AS {types[c]}) AS {_q(c)}" for c in columns)
+    select = ", ".join(f"{cast_sql('i', c, types[c])} AS {_q(c)}" for c in columns)
     conn.execute(f"CREATE TEMP TABLE {stage} AS SELECT {select} FROM _incoming i")
     conn.unregister("_incoming")
     # Null-safe: a key part may be blank (a university-wide survey question has no faculty).
@@ -190,6 +214,38 @@ def _upsert(
     conn.execute(f"DROP TABLE {stage}")
     new = len(frame) - existing
     return new, changed, existing - changed
+
+
+def _still_referenced(
+    conn: duckdb.DuckDBPyConnection, dataset: Dataset, batch_id: int
+) -> list[tuple[str, int]]:
+    """Other datasets' rows that name a row this undo would remove (a faculty in use).
+
+    Rows the batch changed come back in their earlier version, so only rows it added
+    disappear; a faculty in use is made inactive instead.
+    """
+    if len(dataset.key) != 1:
+        return []
+    (key,) = dataset.key
+    table = dataset.table
+    gone = (
+        f"SELECT {_q(key)} FROM {table} WHERE batch_id = {int(batch_id)} AND {_q(key)} NOT IN "
+        f"(SELECT {_q(key)} FROM hist_{table} WHERE replaced_by = {int(batch_id)})"
+    )
+    used = []
+    for other in DATASETS.values():
+        if table not in other.depends_on:
+            continue
+        columns = [c for c, (t, k) in other.references.items() if t == table and k == key]
+        if table == "faculties":
+            columns += list(other.faculty_columns)
+        for column in columns:
+            (count,) = db.first(
+                conn.execute(f"SELECT count(*) FROM {other.table} WHERE {_q(column)} IN ({gone})")
+            )
+            if count:
+                used.append((other.name, int(count)))
+    return used
 
 
 def rollback(conn: duckdb.DuckDBPyConnection, batch_id: int, user: str) -> dict[str, int]:
@@ -232,6 +288,9 @@ def rollback(conn: duckdb.DuckDBPyConnection, batch_id: int, user: str) -> dict[
         raise RollbackRefused(
             "reasserted_later", batch_id=batch_id, later=", ".join(map(str, again))
         )
+    used_by = _still_referenced(conn, get_dataset(dataset_name), batch_id)
+    if used_by:
+        raise RollbackRefused("in_use", batch_id=batch_id, used_by=used_by)
     types = _target_types(conn, table)
     col_list = ", ".join(_q(c) for c in types)
     with db.transaction(conn) as tx:

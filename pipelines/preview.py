@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from pipelines.loader import _q, _target_types
+from pipelines.loader import _q, _target_types, cast_sql
 from schemas.registry import get_dataset
 
 KEY_SEPARATOR = " · "
@@ -52,7 +52,7 @@ def preview_changes(
     incoming = f"_preview_{uuid.uuid4().hex}"
     conn.register(incoming, frame)
     try:
-        cast = ", ".join(f"CAST(i.{_q(c)} AS {types[c]}) AS {_q(c)}" for c in columns)
+        cast = ", ".join(f"{cast_sql('i', c, types[c])} AS {_q(c)}" for c in columns)
         on = " AND ".join(f"t.{_q(k)} = s.{_q(k)}" for k in key)
         differs = " OR ".join(f"t.{_q(c)} IS DISTINCT FROM s.{_q(c)}" for c in values) or "false"
         # LEFT JOIN keeps unmatched incoming rows (t._hit NULL): they are the new ones.

@@ -40,7 +40,7 @@ def template_bytes(dataset_name: str, lang: str) -> bytes:
     text_fmt = book.add_format({"num_format": "@"})
     list_col = 0
     for pos, col in enumerate(dataset.input_columns):
-        label = column_label(col.name, lang)
+        label = column_label(col.name, lang, dataset.name)
         sheet.write(0, pos, label, head_required if col.required else head)
         sheet.set_column(pos, pos, max(14, min(40, len(label) + 4)))
         hint = _HINTS.get(col.kind)

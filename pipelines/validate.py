@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 
 import duckdb
@@ -76,7 +77,7 @@ def check_references(
     conn: duckdb.DuckDBPyConnection | None, dataset: Dataset, frame: pd.DataFrame
 ) -> list[Problem]:
     """Values that must already exist in another table (e.g. a licence's programme)."""
-    if conn is None or not dataset.references:
+    if conn is None:
         return []
     problems = []
     for column, (table, target) in dataset.references.items():
@@ -93,4 +94,74 @@ def check_references(
                     params={"table": table, "value": value},
                 )
             )
+    problems += _check_faculties(conn, dataset, frame)
+    if dataset.exactly_one:
+        problems += _check_exactly_one(conn, dataset, frame, dataset.exactly_one)
     return problems
+
+
+def _check_faculties(
+    conn: duckdb.DuckDBPyConnection, dataset: Dataset, frame: pd.DataFrame
+) -> list[Problem]:
+    """Faculty cells must hold a code of the faculties dataset, once it has any rows.
+
+    Before faculties are uploaded any code is taken as it is: a university starts with
+    whatever it has. The problem names the closest known codes.
+    """
+    if not dataset.faculty_columns:
+        return []
+    known = [r[0] for r in conn.execute("SELECT code FROM faculties ORDER BY code").fetchall()]
+    if not known:
+        return []
+    problems = []
+    for column, kind in dataset.faculty_columns.items():
+        allowed = set(known) | ({"university"} if kind == "scope" else set())
+        values = frame[column].dropna()
+        for row, value in values[~values.isin(allowed)].items():
+            close = difflib.get_close_matches(str(value).upper(), known, n=3, cutoff=0.3)
+            problems.append(
+                Problem(
+                    "unknown_faculty",
+                    row=int(row),
+                    column=column,
+                    value=str(value),
+                    params={"value": value, "closest": ", ".join(close) or "—"},
+                )
+            )
+    return problems
+
+
+def _check_exactly_one(
+    conn: duckdb.DuckDBPyConnection, dataset: Dataset, frame: pd.DataFrame, column: str
+) -> list[Problem]:
+    """After the upload exactly one row of the table holds ``column`` true (one home).
+
+    Rows of the file replace their namesakes, other rows of the table stay: the count is
+    of the table as the upload would leave it. The problem names the rows to look at.
+    """
+    key = list(dataset.key)
+    incoming = frame[frame[column].fillna(False).astype(bool)]
+    keys_in_file = {tuple(r) for r in frame[key].itertuples(index=False)}
+    kept = [
+        tuple(r)
+        for r in conn.execute(
+            f'SELECT {", ".join(key)} FROM {dataset.table} WHERE "{column}"'
+        ).fetchall()
+        if tuple(r) not in keys_in_file
+    ]
+    total = len(incoming) + len(kept)
+    if total == 1:
+        return []
+    names = ", ".join([str(v) for v in incoming[key[0]].tolist()] + [str(k[0]) for k in kept])
+    if total == 0:
+        return [Problem("none_true", column=column, params={"column": column})]
+    rows = incoming.index.tolist() or [None]
+    return [
+        Problem(
+            "several_true",
+            row=None if r is None else int(r),
+            column=column,
+            params={"column": column, "names": names},
+        )
+        for r in rows
+    ]

@@ -21,7 +21,7 @@ from schemas.registry import DATASETS
 
 VIEWER, ADMIN = "viewer", "admin"
 # One editor role per dataset group of schemas/registry.py (a test keeps them in step).
-EDITOR_GROUPS = ("rankings", "mobility", "accreditation", "kpis", "quality")
+EDITOR_GROUPS = ("rankings", "mobility", "accreditation", "kpis", "quality", "reference")
 ROLES: tuple[str, ...] = (VIEWER, ADMIN, *(f"editor:{g}" for g in EDITOR_GROUPS))
 
 USERNAME_RE = re.compile(r"[a-z0-9._-]{3,64}")

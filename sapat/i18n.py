@@ -59,7 +59,13 @@ def code_label(value: str | None, lang: str) -> str:
     return translate(key, lang) if has(key, lang) else value
 
 
-def column_label(column: str, lang: str) -> str:
-    """A warehouse column's header in the user's language."""
-    key = f"col.{column}"
-    return translate(key, lang) if has(key, lang) else column
+def column_label(column: str, lang: str, dataset: str | None = None) -> str:
+    """A warehouse column's header in the user's language.
+
+    ``col.<dataset>.<column>`` names a column whose meaning depends on its dataset (the
+    ``code`` of a faculty is not a KPI's); ``col.<column>`` serves every other dataset.
+    """
+    for key in ([f"col.{dataset}.{column}"] if dataset else []) + [f"col.{column}"]:
+        if has(key, lang):
+            return translate(key, lang)
+    return column

@@ -16,7 +16,7 @@ class Programs(pa.DataFrameModel):
     name_ru: Series[str] = field("text")
     name_en: Series[str] = field("text")
     level: Series[str] = coded(codes.PROGRAM_LEVEL, required=True)
-    faculty: Series[str] = field("text", required=True)
+    faculty: Series[str] = field("text", required=True, faculty="code")
     language: Series[str] = field("text")
     status: Series[str] = coded(codes.PROGRAM_STATUS, required=True)
 

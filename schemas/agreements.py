@@ -21,7 +21,7 @@ class Agreements(pa.DataFrameModel):
     signed_date: Series[pa.DateTime] = field("date")
     valid_until: Series[pa.DateTime] = field("date")
     status: Series[str] = coded(codes.AGREEMENT_STATUS, required=True)
-    faculty: Series[str] = field("text")
+    faculty: Series[str] = field("text", faculty="code")
     quota_students_out: Series[pd.Int64Dtype] = field("int", ge=0)
     quota_students_in: Series[pd.Int64Dtype] = field("int", ge=0)
     quota_staff: Series[pd.Int64Dtype] = field("int", ge=0)

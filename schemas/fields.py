@@ -17,18 +17,21 @@ def field(
     required: bool = False,
     aliases: tuple[str, ...] = (),
     derived: bool = False,
+    faculty: str | None = None,
     **checks: Any,
 ) -> Any:
     """A Pandera Field whose metadata names its parse kind and extra header spellings.
 
     ``derived`` columns are computed by the pipeline (never typed by a user), so templates
     leave them out. ``aliases`` are header spellings beyond the ky/ru/en labels of the i18n
-    catalogs, e.g. the abbreviations that published ranking tables use.
+    catalogs, e.g. the abbreviations that published ranking tables use. ``faculty`` marks a
+    column holding a faculty code: ``"code"``, or ``"scope"`` where ``university`` is allowed
+    too; once the faculties dataset has rows, every such value must be one of its codes.
     """
     assert kind in KINDS, kind
     return pa.Field(
         nullable=not required,
-        metadata={"kind": kind, "aliases": aliases, "derived": derived},
+        metadata={"kind": kind, "aliases": aliases, "derived": derived, "faculty": faculty},
         **checks,
     )
 

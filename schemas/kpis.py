@@ -29,7 +29,7 @@ class KpiTargets(pa.DataFrameModel):
 
     code: Series[str] = field("text", required=True)
     year: Series[pd.Int64Dtype] = field("year", required=True, ge=1990, le=2100)
-    unit_scope: Series[str] = field("text", required=True)
+    unit_scope: Series[str] = field("text", required=True, faculty="scope")
     target: Series[pd.Float64Dtype] = field("float", required=True)
 
     class Config:
@@ -41,7 +41,7 @@ class KpiValues(pa.DataFrameModel):
 
     code: Series[str] = field("text", required=True)
     year: Series[pd.Int64Dtype] = field("year", required=True, ge=1990, le=2100)
-    unit_scope: Series[str] = field("text", required=True)
+    unit_scope: Series[str] = field("text", required=True, faculty="scope")
     value: Series[pd.Float64Dtype] = field("float", required=True)
     source: Series[str] = field("text")
 

@@ -19,7 +19,7 @@ class Mobility(pa.DataFrameModel):
     participant_code: Series[str] = field("text", required=True)
     gender: Series[str] = coded(codes.GENDER)
     citizenship: Series[str] = field("text")
-    faculty: Series[str] = field("text")
+    faculty: Series[str] = field("text", faculty="code")
     direction: Series[str] = coded(codes.DIRECTION, required=True)
     scope: Series[str] = coded(codes.MOBILITY_SCOPE, required=True)
     format: Series[str] = coded(codes.MOBILITY_FORMAT)

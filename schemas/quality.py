@@ -36,7 +36,7 @@ class ExamResults(pa.DataFrameModel):
     academic_year: Series[str] = field("academic_year", required=True)
     # Within the academic year: 1 autumn, 2 spring, 3 the (paid) summer semester.
     semester: Series[pd.Int64Dtype] = field("int", required=True, ge=1, le=3)
-    faculty: Series[str] = field("text")
+    faculty: Series[str] = field("text", faculty="code")
     program_code: Series[str] = field("text", required=True, aliases=("programme", "program"))
     course_year: Series[pd.Int64Dtype] = field(
         "int", required=True, ge=1, le=7, aliases=("course",)
@@ -67,7 +67,7 @@ class Graduates(pa.DataFrameModel):
     """Graduates of one programme in one academic year, and how many found work within a year."""
 
     academic_year: Series[str] = field("academic_year", required=True)
-    faculty: Series[str] = field("text")
+    faculty: Series[str] = field("text", faculty="code")
     program_code: Series[str] = field("text", required=True, aliases=("programme", "program"))
     level: Series[str] = coded(codes.PROGRAM_LEVEL)
     graduates_total: Series[pd.Int64Dtype] = field("int", required=True, ge=0)
@@ -90,7 +90,7 @@ class StaffComposition(pa.DataFrameModel):
     """Teaching staff of one department in one year: headcount, FTE, degrees, titles."""
 
     year: Series[pd.Int64Dtype] = field("year", required=True, ge=1990, le=2100)
-    faculty: Series[str] = field("text", required=True)
+    faculty: Series[str] = field("text", required=True, faculty="code")
     department: Series[str] = field("text", required=True, aliases=("chair",))
     headcount: Series[pd.Int64Dtype] = field("int", required=True, ge=0)
     fte: Series[pd.Float64Dtype] = field("float", ge=0, aliases=("FTE",))
@@ -130,7 +130,7 @@ class StaffRating(pa.DataFrameModel):
 
     year: Series[pd.Int64Dtype] = field("year", required=True, ge=1990, le=2100)
     staff_code: Series[str] = field("text", required=True)
-    faculty: Series[str] = field("text")
+    faculty: Series[str] = field("text", faculty="code")
     department: Series[str] = field("text", aliases=("chair",))
     position: Series[str] = coded(codes.STAFF_POSITION)
     teaching_score: Series[pd.Float64Dtype] = field("float", ge=0, le=100)
@@ -158,7 +158,7 @@ class SurveyResults(pa.DataFrameModel):
     academic_year: Series[str] = field("academic_year", required=True)
     respondent_group: Series[str] = coded(codes.RESPONDENT_GROUP, required=True)
     # Blank: the whole university.
-    faculty: Series[str] = field("text")
+    faculty: Series[str] = field("text", faculty="code")
     question_code: Series[str] = field("text", required=True, aliases=("question",))
     question_ky: Series[str] = field("text")
     question_ru: Series[str] = field("text")

@@ -20,6 +20,12 @@ from schemas.quality import (
     SurveyResults,
 )
 from schemas.rankings import RankingIndicatorScores, RankingResults
+from schemas.reference import (
+    Faculties,
+    Institutions,
+    derive_faculties,
+    derive_institutions,
+)
 
 
 @dataclass(frozen=True)
@@ -32,6 +38,7 @@ class ColumnSpec:
     derived: bool
     codes: tuple[str, ...]
     aliases: tuple[str, ...]
+    faculty: str | None = None  # "code" or "scope": holds a faculty code (schemas/fields.py)
 
     @property
     def coded(self) -> bool:
@@ -53,6 +60,22 @@ class Dataset:
     # Fills the derived columns of a typed frame (after parsing, before validation). Rank
     # bounds are not here: every "rank" column is split by the parser itself.
     derive: Callable[[pd.DataFrame], pd.DataFrame] | None = None
+    # A boolean column that exactly one row of the whole table holds true once the upload
+    # is applied (the one home institution); checked against the warehouse at load.
+    exactly_one: str | None = None
+
+    @property
+    def faculty_columns(self) -> dict[str, str]:
+        """Columns holding faculty codes → "code" or "scope" (also ``university``)."""
+        return {c.name: c.faculty for c in self.columns if c.faculty}
+
+    @property
+    def depends_on(self) -> set[str]:
+        """Tables whose rows this dataset's values name: loaded first, kept while in use."""
+        tables = {t for t, _ in self.references.values()}
+        if self.faculty_columns and self.table != "faculties":
+            tables.add("faculties")
+        return tables - {self.table}
 
     @property
     def table(self) -> str:
@@ -77,6 +100,7 @@ class Dataset:
                     derived=meta.get("derived", False),
                     codes=allowed,
                     aliases=tuple(meta.get("aliases", ())),
+                    faculty=meta.get("faculty"),
                 )
             )
         return tuple(specs)
@@ -111,6 +135,15 @@ class Dataset:
 DATASETS: dict[str, Dataset] = {
     d.name: d
     for d in (
+        Dataset("faculties", Faculties, (Faculties.code,), "reference", derive=derive_faculties),
+        Dataset(
+            "institutions",
+            Institutions,
+            (Institutions.name,),
+            "reference",
+            derive=derive_institutions,
+            exactly_one="is_home",
+        ),
         Dataset(
             "ranking_results",
             RankingResults,
@@ -223,10 +256,7 @@ def load_order(datasets: Iterable[Dataset] | None = None) -> tuple[str, ...]:
     """
     pending = list(DATASETS.values() if datasets is None else datasets)
     by_table = {d.table: d.name for d in pending}
-    needs = {
-        d.name: {by_table[t] for t, _ in d.references.values() if t in by_table} - {d.name}
-        for d in pending
-    }
+    needs = {d.name: {by_table[t] for t in d.depends_on if t in by_table} for d in pending}
     order: list[str] = []
     while pending:
         ready = next((d for d in pending if needs[d.name] <= set(order)), None)

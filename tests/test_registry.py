@@ -104,7 +104,11 @@ def test_a_derived_column_is_split_from_a_rank_or_filled_by_the_datasets_hook():
     for dataset in DATASETS.values():
         derived = {c.name for c in dataset.columns if c.derived} - RANK_PARTS
         assert not derived or dataset.derive is not None, (dataset.name, derived)
-    assert [d.name for d in DATASETS.values() if d.derive] == ["mobility"]
+    assert [d.name for d in DATASETS.values() if d.derive] == [
+        "faculties",
+        "institutions",
+        "mobility",
+    ]
 
 
 def test_mobility_derives_its_duration_from_the_dates():

@@ -16,6 +16,7 @@ CONTRACT_TABLES = (
     "ranking_results",
     "ranking_indicator_scores",
     "institutions",
+    "faculties",
     "mobility",
     "agreements",
     "programs",
@@ -40,7 +41,6 @@ CONTRACT_TABLES = (
 OTHER_TABLES = {
     "ranking_systems": "code name publisher scope",
     "ranking_methodology": "ranking edition_from edition_to indicator name weight",
-    "institutions": "name aliases country is_home",
     "upload_batches": "batch_id dataset file_name file_sha256 uploaded_by uploaded_at mode "
     "rows_in rows_loaded rows_rejected status",
     "rejected_rows": "batch_id sheet row_number column value problem",

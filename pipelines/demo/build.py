@@ -108,11 +108,6 @@ def build_demo(path: Path, *, room_made: bool = False) -> dict[str, int]:
     frames = generate()
     conn = db.connect(path)
     try:
-        conn.register("_institutions", frames["institutions"])
-        conn.execute(
-            "INSERT INTO institutions SELECT name, aliases, country, is_home FROM _institutions"
-        )
-        conn.unregister("_institutions")
         counts = {}
         for name in LOAD_ORDER:
             report = ingest_frame(conn, name, frames[name], file_name=f"demo_{name}", user="demo")

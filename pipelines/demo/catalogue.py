@@ -26,6 +26,41 @@ FACULTIES: dict[str, str] = {
     "HIST": "Faculty of History and Social Sciences",
     "PED": "Faculty of Pedagogy",
 }
+# code: (ky, ru) names, and short names in ky, ru, en.
+FACULTY_NAMES: dict[str, tuple[str, str, str, str, str]] = {
+    "MED": ("Медицина факультети", "Медицинский факультет", "Мед.", "Мед.", "Med."),
+    "ECON": (
+        "Экономика жана бизнес факультети",
+        "Факультет экономики и бизнеса",
+        "Экон.",
+        "Экон.",
+        "Econ.",
+    ),
+    "LAW": ("Юридикалык факультет", "Юридический факультет", "Юр.", "Юр.", "Law"),
+    "PHILOL": ("Филология факультети", "Филологический факультет", "Филол.", "Филол.", "Philol."),
+    "MATH": (
+        "Математика жана маалыматтык технологиялар факультети",
+        "Факультет математики и информационных технологий",
+        "МжМТ",
+        "МиИТ",
+        "Math & IT",
+    ),
+    "PHYS": (
+        "Физика жана инженерия факультети",
+        "Физико-технический факультет",
+        "Физ.-тех.",
+        "Физ.-тех.",
+        "Phys. & Eng.",
+    ),
+    "HIST": (
+        "Тарых жана социалдык илимдер факультети",
+        "Факультет истории и социальных наук",
+        "Тарых",
+        "Ист.",
+        "Hist.",
+    ),
+    "PED": ("Педагогика факультети", "Педагогический факультет", "Пед.", "Пед.", "Ped."),
+}
 # Offices that own KPIs and action items.
 IRO, SPQ, ACAD = (
     "Department of International Relations and Rankings",
@@ -70,14 +105,38 @@ INSTITUTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = tuple(
 COUNTRY = {name: country for name, country, _ in INSTITUTIONS}
 
 
+def faculties() -> pd.DataFrame:
+    """The faculties dataset: each code with its names in ky, ru and en."""
+    rows = [
+        (code, ky, ru, FACULTIES[code], s_ky, s_ru, s_en)
+        for code, (ky, ru, s_ky, s_ru, s_en) in FACULTY_NAMES.items()
+    ]
+    columns = ["code", "name_ky", "name_ru", "name_en", "short_ky", "short_ru", "short_en"]
+    frame = pd.DataFrame(rows, columns=columns).astype("str")
+    return frame.assign(active=pd.array([True] * len(frame), dtype="boolean"))
+
+
+# The comparison groups of the Rankings page's peers tab.
+CENTRAL_ASIA = ("Kazakhstan", "Uzbekistan", "Tajikistan", "Turkmenistan")
+
+
 def institutions() -> pd.DataFrame:
-    """The institutions table: every ranked university, its aliases, and which is home."""
+    """The institutions dataset: every ranked university, its spellings, and which is home."""
+
+    def group(country: str) -> str | None:
+        if country == "Kyrgyzstan":
+            return "Kyrgyzstan"
+        return "Central Asia" if country in CENTRAL_ASIA else None
+
     return pd.DataFrame(
         {
             "name": pd.Series([n for n, _, _ in INSTITUTIONS], dtype="str"),
-            "aliases": pd.Series([list(a) for _, _, a in INSTITUTIONS], dtype=object),
+            "aliases": pd.Series(["; ".join(a) for _, _, a in INSTITUTIONS], dtype="str"),
             "country": pd.Series([c for _, c, _ in INSTITUTIONS], dtype="str"),
             "is_home": pd.array([n == HOME for n, _, _ in INSTITUTIONS], dtype="boolean"),
+            "city": pd.Series([None] * len(INSTITUTIONS), dtype="str"),
+            "peer_group": pd.Series([group(c) for _, c, _ in INSTITUTIONS], dtype="str"),
+            "ror_id": pd.Series([None] * len(INSTITUTIONS), dtype="str"),
         }
     )
 

@@ -14,7 +14,7 @@ from pipelines.demo.accreditation import (
     program_rows,
 )
 from pipelines.demo.agreements import agreement_rows
-from pipelines.demo.catalogue import DEFAULT_TODAY, institutions
+from pipelines.demo.catalogue import DEFAULT_TODAY, faculties, institutions
 from pipelines.demo.kpis import kpi_rows, measured_kpi_rows
 from pipelines.demo.mobility import mobility_rows, set_study_semesters
 from pipelines.demo.quality import exam_rows, staff_rows, survey_rows
@@ -67,4 +67,5 @@ def generate(seed: int = 2026, today: dt.date | None = None) -> dict[str, pd.Dat
         "staff_rating": to_frame("staff_rating", ratings),
         "survey_results": to_frame("survey_results", surveys),
         "institutions": institutions(),
+        "faculties": faculties(),
     }
