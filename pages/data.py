@@ -152,15 +152,32 @@ with upload_tab:
     if uploaded is not None:
         data = uploaded.getvalue()
         # Checked once per file and warehouse state; widget clicks rerun the page.
-        marker = (dataset, uploaded.name, len(data), db.data_version(conn), lang())
+        sheet_key = f"data_sheet_{generation}_{uploaded.name}"  # a new file asks afresh
+        sheet = st.session_state.get(sheet_key)
+        marker = (dataset, uploaded.name, len(data), db.data_version(conn), lang(), sheet)
         if st.session_state.get("_checked_marker") != marker:
             with st.spinner(t("data.checking")):
                 st.session_state["_checked"] = check_upload(
-                    conn, dataset, uploaded.name, data, lang()
+                    conn, dataset, uploaded.name, data, lang(), sheet=sheet
                 )
             st.session_state["_checked_marker"] = marker
         checked = st.session_state["_checked"]
         st.markdown(t("data.file", name=plain(uploaded.name), sha=checked.sha256[:12]))
+        if checked.sheets:
+            # Two sheets fit the dataset: the user says which, and the check runs on it.
+            st.warning(checked.error)
+            # Kept under a plain key: the picker is not drawn once a sheet is chosen, and
+            # Streamlit forgets the state of a widget that a run does not draw.
+            st.selectbox(
+                t("data.sheet"),
+                checked.sheets,
+                index=None,
+                key=f"{sheet_key}_picker",
+                on_change=lambda: st.session_state.update(
+                    {sheet_key: st.session_state[f"{sheet_key}_picker"]}
+                ),
+            )
+            st.stop()
         if checked.error:
             st.error(checked.error)
             st.stop()
@@ -228,7 +245,14 @@ with upload_tab:
             st.warning(t("data.strict_blocked", problems=checked.problems))
         if st.button(t("data.commit"), type="primary", disabled=blocked, key="data_commit"):
             result = commit_upload(
-                conn, dataset, uploaded.name, data, mode=mode, user=user.username, lang=lang()
+                conn,
+                dataset,
+                uploaded.name,
+                data,
+                mode=mode,
+                user=user.username,
+                lang=lang(),
+                sheet=sheet,
             ).result
             if result is not None and result.status == "committed":
                 st.session_state["_upload_done"] = t(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import duckdb
 import pandas as pd
@@ -18,8 +18,8 @@ from pipelines.mappings import (
     merge_problems,
 )
 from pipelines.parsing import empty_like, is_blank, parse_series, split_ranks
-from pipelines.problems import Notice, Problem
-from pipelines.readers import RawSheet, read_table
+from pipelines.problems import FileRejected, Notice, Problem
+from pipelines.readers import RawSheet, read_table, visible_sheets
 from pipelines.validate import check_references, validate
 from schemas.registry import Dataset, get_dataset
 
@@ -138,6 +138,35 @@ def _finish_problems(
     return sorted(out, key=lambda p: (p.row or 0, p.column or ""))
 
 
+_HEADER_FAILURES = ("no_header", "missing_column", "merged_header")
+
+
+def _data_sheet(dataset: Dataset, file_name: str, data: bytes) -> RawSheet:
+    """The first visible sheet whose header row is the dataset's, as people keep workbooks.
+
+    An instructions sheet before the data is passed over; the notice names the sheet read.
+    Two sheets that both fit cannot be told apart: the user is asked which (FileRejected
+    "several_sheets", listing them). When none fits, the first sheet is read, and its
+    header problems say what is missing.
+    """
+    sheets = visible_sheets(file_name, data)
+    if len(sheets) < 2:
+        return read_table(file_name, data)
+    fitting = []
+    for name in sheets:
+        raw = read_table(file_name, data, name)
+        if not any(p.code in _HEADER_FAILURES for p in match_headers(raw, dataset).problems):
+            fitting.append(raw)
+    if len(fitting) > 1:
+        raise FileRejected("several_sheets", sheets=", ".join(r.sheet for r in fitting))
+    if not fitting:
+        return read_table(file_name, data)
+    raw = fitting[0]
+    notices = [n for n in raw.notices if n.code != "first_sheet_used"]
+    notices.append(Notice("sheet_read", {"sheet": raw.sheet}))
+    return replace(raw, notices=notices)
+
+
 def ingest_bytes(
     conn: duckdb.DuckDBPyConnection | None,
     dataset_name: str,
@@ -162,7 +191,11 @@ def ingest_bytes(
     """
     assert mode in MODES, mode
     dataset = get_dataset(dataset_name)
-    raw = read_table(file_name, data, sheet)
+    raw = (
+        read_table(file_name, data, sheet)
+        if sheet or mapping
+        else _data_sheet(dataset, file_name, data)
+    )
     report = IngestReport(dataset.name, file_name, mode, sheet=raw.sheet, notices=list(raw.notices))
     report.raw = raw
     mapped = None

@@ -371,6 +371,17 @@ def _place_faults(grid: pd.DataFrame, faults: list[Fault], first_col: int) -> pd
     return grid
 
 
+def visible_sheets(file_name: str, data: bytes) -> list[str]:
+    """The visible sheets of a workbook, in order ([] for a csv or an unreadable file)."""
+    if not file_name.lower().endswith((".xlsx", ".xlsm")) or not data.startswith(b"PK"):
+        return []
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return [name for name, state, _ in _workbook_sheets(archive) if state == "visible"]
+    except (KeyError, ElementTree.ParseError, zipfile.BadZipFile, OSError):
+        return []  # read_table refuses it with its reason
+
+
 def read_xlsx(data: bytes, sheet: str | None = None) -> RawSheet:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))

@@ -26,6 +26,8 @@ class Checked:
     file_name: str
     sha256: str
     error: str | None = None  # the one-line reason an unsafe or unreadable file is refused
+    # Sheets that all fit the dataset when the workbook has several: the user picks one.
+    sheets: list[str] | None = None
     report: IngestReport | None = None
     preview: Preview | None = None
 
@@ -54,7 +56,12 @@ class Checked:
 
 
 def check_upload(
-    conn: duckdb.DuckDBPyConnection, dataset: str, file_name: str, data: bytes, lang: str
+    conn: duckdb.DuckDBPyConnection,
+    dataset: str,
+    file_name: str,
+    data: bytes,
+    lang: str,
+    sheet: str | None = None,
 ) -> Checked:
     """Run the file through every check and a preview, writing nothing.
 
@@ -64,9 +71,13 @@ def check_upload(
     """
     checked = Checked(dataset, file_name, hashlib.sha256(data).hexdigest())
     try:
-        report = ingest_bytes(conn, dataset, file_name, data, lang=lang, check_only=True)
+        report = ingest_bytes(
+            conn, dataset, file_name, data, lang=lang, check_only=True, sheet=sheet
+        )
     except FileRejected as exc:
         checked.error = exc.message(lang)
+        if exc.code == "several_sheets":
+            checked.sheets = str(exc.params["sheets"]).split(", ")
         return checked
     checked.report = report
     if report.good is not None and len(report.good):
@@ -83,6 +94,7 @@ def commit_upload(
     mode: str,
     user: str,
     lang: str,
+    sheet: str | None = None,
 ) -> IngestReport:
     """Load the file for real: read and check again, then one transaction.
 
@@ -90,6 +102,8 @@ def commit_upload(
     exactly what the rules say about the warehouse as it is now (another editor may have
     committed in between).
     """
-    report = ingest_bytes(conn, dataset, file_name, data, mode=mode, user=user, lang=lang)
+    report = ingest_bytes(
+        conn, dataset, file_name, data, mode=mode, user=user, lang=lang, sheet=sheet
+    )
     log.info("upload %s %s by %s: %s", dataset, file_name, user, report.result)
     return report
