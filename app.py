@@ -4,7 +4,7 @@ import logging
 
 import streamlit as st
 
-from sapat import auth, db
+from sapat import auth, db, identity
 from sapat.i18n import LANGUAGE_NAMES, LANGUAGES
 from sapat.signin import current_user, remembered_language, sidebar_account, sign_in_page
 from sapat.web import ACCOUNT_KEY, apply_style, cursor, lang, t
@@ -44,7 +44,13 @@ except Exception as exc:  # the warehouse file is unreadable or held by another 
 
 user = current_user()
 st.session_state[ACCOUNT_KEY] = user
+university = identity.get(conn)
+name = identity.display_name(conn, lang())
+if university is not None and university.logo:
+    st.logo(university.logo, size="large")
 with st.sidebar:
+    if name:
+        st.markdown(f"**{name}**")
     st.caption(t("ui.app_tagline"))
     if demo:
         st.warning(t("ui.demo_banner"), icon=":material/science:")

@@ -4,14 +4,15 @@ import datetime as dt
 
 import streamlit as st
 
+from sapat import identity
 from sapat.charts.overview import mobility_trend
 from sapat.display import Delta, change_delta, points_delta, rank_delta, share
+from sapat.formats import number, percent
 from sapat.i18n import code_label
 from sapat.queries import accreditation, agreements, kpis, measures
 from sapat.queries import mobility as mobility_q
 from sapat.queries import overview as q
 from sapat.queries.quality import DEFAULT_DROP_POINTS
-from sapat.report.formats import number, percent
 from sapat.settings import degree_threshold
 from sapat.web import card, chart, entry_guard, lang, query, t
 
@@ -21,7 +22,7 @@ DOMAIN_PAGES_KEY = "_domain_pages"
 entry_guard()
 
 today = dt.date.today()
-home = query(q.home_institution)
+home = query(identity.display_name, lang())
 st.header(t("ui.overview_title"), divider="gray")
 if home:
     st.caption(f"{t('ui.home_university')}: **{home}**")

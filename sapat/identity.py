@@ -119,6 +119,43 @@ def _check_svg(data: bytes) -> None:
 
 _COLUMNS = [f.name for f in fields(University)]
 
+# Kyrgyz names of institutions: its own letters, or a possessive ending (университети).
+_KYRGYZ_NAME = re.compile(r"[ңөүҢӨҮ]|(?:университети|институту|академиясы|колледжи)\b")
+_CYRILLIC = re.compile(r"[а-яА-ЯёЁ]")
+
+
+def display_name(conn: duckdb.DuckDBPyConnection, lang: str, *, short: bool = False) -> str | None:
+    """The university's name in ``lang``: the one every page, export and deck shows.
+
+    From the university set by init or the Administration page; a warehouse without one
+    (the demo) names its home institution, taking the full Cyrillic alias of the language
+    (Kyrgyz ones told by their letters or possessive ending), else the English name.
+    """
+    university = get(conn)
+    if university is not None:
+        return university.short(lang) if short else university.name(lang)
+    row = db.first(conn.execute("SELECT name, aliases FROM institutions WHERE is_home"))
+    if row is None:
+        return None
+    home, aliases = row[0], [a for a in (row[1] or []) if isinstance(a, str)]
+    if short:
+        shorts = [a for a in aliases if " " not in a.strip()]
+        cyrillic = [a for a in shorts if _CYRILLIC.search(a)]
+        # ОшМУ (ky) and ОшГУ (ru) differ by the Kyrgyz word; English keeps a Latin one.
+        pool = [a for a in shorts if not _CYRILLIC.search(a)] if lang == "en" else cyrillic
+        if lang == "ky":
+            pool = [a for a in pool if "МУ" in a] or pool
+        elif lang == "ru":
+            pool = [a for a in pool if "ГУ" in a] or pool
+        return pool[0] if pool else home
+    if lang == "en":
+        return home
+    full = [a for a in aliases if " " in a.strip() and _CYRILLIC.search(a)]
+    kyrgyz = [a for a in full if _KYRGYZ_NAME.search(a)]
+    russian = [a for a in full if a not in kyrgyz]
+    found = kyrgyz if lang == "ky" else russian
+    return max(found, key=len) if found else home
+
 
 def get(conn: duckdb.DuckDBPyConnection) -> University | None:
     """The warehouse's university, or None (the demo, or a warehouse made before `init`)."""

@@ -20,7 +20,7 @@ from typing import Any
 
 import streamlit as st
 
-from sapat import auth, db
+from sapat import auth, db, identity
 from sapat.auth import User
 from sapat.i18n import LANGUAGES
 from sapat.settings import secrets
@@ -211,6 +211,16 @@ def sign_in_page() -> None:
     """The only page a visitor sees before signing in."""
     _, middle, _ = st.columns([1, 2, 1])
     with middle:
+        try:  # the university the dashboard belongs to, if the warehouse can say
+            university = identity.get(cursor())
+            name = identity.display_name(cursor(), lang())
+        except Exception:
+            log.exception("university unavailable on the sign-in page")
+            university, name = None, None
+        if university is not None and university.logo and university.logo_type != "image/svg+xml":
+            st.image(university.logo, width=80)
+        if name:
+            st.subheader(name, anchor=False)
         st.title(t("auth.sign_in_title"))
         st.caption(t("auth.sign_in_intro"))
         reason = st.session_state.pop("_signed_out", None)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -13,7 +12,8 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from sapat import db
+from sapat import formats as fmt
+from sapat import identity
 from sapat.charts import mobility as mob_charts
 from sapat.charts.common import empty as empty_figure
 from sapat.i18n import translate
@@ -23,7 +23,6 @@ from sapat.queries import kpis as kq
 from sapat.queries import mobility as mq
 from sapat.queries import overview as oq
 from sapat.queries import rankings as rq
-from sapat.report import formats as fmt
 from sapat.report.spec import DOMAIN_SECTIONS, SlideSpec
 
 MAX_SLIDES = 4  # per section
@@ -198,28 +197,9 @@ def alert_risks(
 # The university's name
 
 
-# Kyrgyz names of institutions: its own letters, or a possessive ending (университети).
-_KYRGYZ_NAME = re.compile(r"[ңөүҢӨҮ]|(?:университети|институту|академиясы|колледжи)\b")
-_CYRILLIC = re.compile(r"[а-яА-ЯёЁ]")
-
-
 def university_name(conn: duckdb.DuckDBPyConnection, home: str, lang: str) -> str:
-    """The home university's full name in ``lang``, from its recorded aliases.
-
-    The register names institutions in English and keeps other spellings as aliases
-    (``Ошский государственный университет``, ``Ош мамлекеттик университети``, ``ОшМУ``). A
-    Kyrgyz or Russian deck takes the full Cyrillic alias of its language (Kyrgyz ones are
-    told by their letters or possessive ending); without one, the English name stays.
-    """
-    if lang == "en":
-        return home
-    row = db.first(conn.execute("SELECT aliases FROM institutions WHERE name = ?", [home]))
-    aliases = [a for a in (row[0] if row and row[0] else []) if isinstance(a, str)]
-    full = [a for a in aliases if " " in a.strip() and _CYRILLIC.search(a)]
-    kyrgyz = [a for a in full if _KYRGYZ_NAME.search(a)]
-    russian = [a for a in full if a not in kyrgyz]
-    found = kyrgyz if lang == "ky" else russian
-    return max(found, key=len) if found else home
+    """The university's name in ``lang``, as every page shows it (sapat.identity)."""
+    return identity.display_name(conn, lang) or home
 
 
 # ---------------------------------------------------------------------------------------------
@@ -241,15 +221,6 @@ def lower_first(text: str) -> str:
 
 def is_text(value: object) -> bool:
     return isinstance(value, str) and bool(value)
-
-
-def finite(value: object) -> bool:
-    if value is None or isinstance(value, bool):
-        return False
-    try:
-        return math.isfinite(value)  # type: ignore[arg-type]
-    except TypeError:
-        return False
 
 
 def change(ctx: DeckContext, subject: str, now: int, before: int | None) -> str:
