@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from benchmarks import pages, ranking_import, report, upload
+from benchmarks import many_files, pages, ranking_import, report, upload
 from benchmarks.mobility_file import write_mobility_xlsx
 from pipelines.demo import build_demo
 from pipelines.ingest import ingest_path
@@ -59,7 +59,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument(
-        "--only", choices=("demo", "rankings", "pages", "quality", "ingest", "upload", "report")
+        "--only",
+        choices=("demo", "rankings", "pages", "quality", "ingest", "many", "upload", "report"),
     )
     args = parser.parse_args()
     if args.only in (None, "demo"):
@@ -72,6 +73,8 @@ def main() -> None:
         pages.run_quality()
     if args.only in (None, "ingest"):
         bench_ingest(args.rows)
+    if args.only in (None, "many"):
+        many_files.run()
     if args.only in (None, "upload"):
         upload.run()
     if args.only in (None, "report"):

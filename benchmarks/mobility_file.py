@@ -25,7 +25,9 @@ COUNTRIES = [
 FACULTIES = ["MED", "ECON", "LAW", "PHILOL", "MATH", "PHYS", "HIST", "PED"]
 
 
-def write_mobility_xlsx(path: Path, rows: int, lang: str = "ru", seed: int = 7) -> Path:
+def write_mobility_xlsx(
+    path: Path, rows: int, lang: str = "ru", seed: int = 7, id_prefix: str = "MOB"
+) -> Path:
     """``rows`` mobility records with headers in ``lang``, real date and number cells."""
     rng = np.random.default_rng(seed)
     columns = [c.name for c in get_dataset("mobility").input_columns]
@@ -59,7 +61,7 @@ def write_mobility_xlsx(path: Path, rows: int, lang: str = "ru", seed: int = 7) 
         end = start + dt.timedelta(days=int(length[r]))
         c_name, city = COUNTRIES[country[r]]
         values = {
-            "mobility_id": f"MOB-{r:07d}",
+            "mobility_id": f"{id_prefix}-{r:07d}",
             "academic_year": f"{year[r]}-{year[r] + 1}",
             "participant_category": cat[r],
             "participant_code": f"P-{r * 7919 % 999983:06X}",
