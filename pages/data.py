@@ -93,58 +93,66 @@ with upload_tab:
         st.success(done)
     # A new key after each commit empties the uploader, so a file is not committed twice.
     generation = st.session_state.setdefault("_upload_generation", 0)
-    files = (
-        st.file_uploader(
-            t("data.upload"),
-            type=["xlsx", "csv"],
-            key=f"data_file_{generation}",
-            accept_multiple_files=True,
-        )
-        or []
+    uploaded = st.file_uploader(
+        t("data.upload"), type=["xlsx", "csv"], key=f"data_file_{generation}"
     )
-    uploaded = files[0] if len(files) == 1 else None
-    if len(files) > 1:
-        # Years of history at once: each file is checked, then loaded as its own batch.
-        marker = (dataset, tuple((f.name, f.size) for f in files), db.data_version(conn), lang())
-        if st.session_state.get("_many_marker") != marker:
-            with st.spinner(t("data.checking")):
-                st.session_state["_many"] = [
-                    check_upload(conn, dataset, f.name, f.getvalue(), lang()) for f in files
-                ]
-            st.session_state["_many_marker"] = marker
-        checks = st.session_state["_many"]
-        table(many_files_table(checks), "data_many", t("data.many_sheet"))
-        mode = st.radio(
-            t("data.mode"),
-            ("strict", "valid_rows"),
-            format_func=lambda m: translate(f"data.mode_{m}", language),
-            horizontal=True,
-            key="data_many_mode",
+    with st.expander(t("data.many_title"), icon=":material/library_add:"):
+        files = (
+            st.file_uploader(
+                t("data.many_upload"),
+                type=["xlsx", "csv"],
+                key=f"data_many_{generation}",
+                accept_multiple_files=True,
+            )
+            or []
         )
-        st.caption(t("data.many_help", count=len(files)))
-        if st.button(
-            t("data.commit_many", count=len(files)), type="primary", key="data_commit_many"
-        ):
-            results = []
-            for f in files:
-                try:
-                    report = commit_upload(
-                        conn,
-                        dataset,
-                        f.name,
-                        f.getvalue(),
-                        mode=mode,
-                        user=user.username,
-                        lang=lang(),
-                    )
-                except FileRejected as exc:
-                    results.append((f.name, None, exc.message(lang())))
-                    continue
-                results.append((f.name, report.result, None))
-            st.session_state["_many_done"] = results
-            st.session_state["_upload_generation"] = generation + 1
-            st.session_state.pop("_many_marker", None)
-            st.rerun()
+        if files:
+            # Years of history at once: each file is checked, then loaded as its own batch.
+            marker = (
+                dataset,
+                tuple((f.name, f.size) for f in files),
+                db.data_version(conn),
+                lang(),
+            )
+            if st.session_state.get("_many_marker") != marker:
+                with st.spinner(t("data.checking")):
+                    st.session_state["_many"] = [
+                        check_upload(conn, dataset, f.name, f.getvalue(), lang()) for f in files
+                    ]
+                st.session_state["_many_marker"] = marker
+            checks = st.session_state["_many"]
+            table(many_files_table(checks), "data_many", t("data.many_sheet"))
+            mode = st.radio(
+                t("data.mode"),
+                ("strict", "valid_rows"),
+                format_func=lambda m: translate(f"data.mode_{m}", language),
+                horizontal=True,
+                key="data_many_mode",
+            )
+            st.caption(t("data.many_help", count=len(files)))
+            if st.button(
+                t("data.commit_many", count=len(files)), type="primary", key="data_commit_many"
+            ):
+                results = []
+                for f in files:
+                    try:
+                        report = commit_upload(
+                            conn,
+                            dataset,
+                            f.name,
+                            f.getvalue(),
+                            mode=mode,
+                            user=user.username,
+                            lang=lang(),
+                        )
+                    except FileRejected as exc:
+                        results.append((f.name, None, exc.message(lang())))
+                        continue
+                    results.append((f.name, report.result, None))
+                st.session_state["_many_done"] = results
+                st.session_state["_upload_generation"] = generation + 1
+                st.session_state.pop("_many_marker", None)
+                st.rerun()
     many_done = st.session_state.pop("_many_done", None)
     if many_done:
         st.subheader(t("data.many_done_title"))

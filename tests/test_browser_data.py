@@ -62,7 +62,9 @@ def _workbook(download) -> openpyxl.Workbook:
 
 
 def _upload(page, path: Path) -> None:
-    page.get_by_test_id("stFileUploader").locator("input[type=file]").set_input_files(str(path))
+    page.get_by_test_id("stFileUploader").first.locator("input[type=file]").set_input_files(
+        str(path)
+    )
 
 
 def test_editor_uploads_fixes_commits_sees_and_undoes(server, page, demo_db, tmp_path):

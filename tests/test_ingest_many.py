@@ -77,7 +77,7 @@ def test_the_data_page_loads_several_files_each_as_its_own_upload(db_path, env_d
         ("2024.xlsx", _file(_row(3), _row(4, Direction="sideways")), "application/octet-stream"),
         ("bad.xlsx", b"MZ\x90\x00" + bytes(200), "application/octet-stream"),
     ]
-    at.file_uploader[0].set_value(files)
+    at.file_uploader(key="data_many_0").set_value(files)
     at.run()
     assert not at.exception
     checks = at.dataframe[0].value
