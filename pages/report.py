@@ -39,7 +39,7 @@ sections = right.multiselect(
     t("deck.sections"),
     SECTIONS,
     default=list(SECTIONS),
-    format_func=lambda s: translate(f"deck.section_{s}", language),
+    format_func=lambda s: translate(f"report.section.{s}", language),
     key="deck_sections",
     placeholder=t("deck.no_sections"),
 )
@@ -101,7 +101,7 @@ if kept.empty:
 shown = kept.assign(
     lang=kept["lang"].map(LANGUAGE_NAMES.get),
     sections=kept["sections"].map(
-        lambda codes: ", ".join(translate(f"deck.section_{c}", language) for c in codes)
+        lambda codes: ", ".join(translate(f"report.section.{c}", language) for c in codes)
     ),
     created_at=kept["created_at"].map(lambda v: format_date(v, language)),
     file_sha256=kept["file_sha256"].str.slice(0, 12),

@@ -21,6 +21,19 @@ def test_each_language_has_the_same_catalog_files():
     assert files["ky"] == files["ru"] == files["en"] and files["en"]
 
 
+def test_each_key_prefix_lives_in_the_file_named_after_it():
+    """One file per key prefix: ``ui.*`` only in ui.json, so a key has one obvious home."""
+    import json
+
+    from sapat.i18n import LOCALES
+
+    for lang in LANGUAGES:
+        for path in (LOCALES / lang).glob("*.json"):
+            keys = json.loads(path.read_text(encoding="utf-8"))
+            strays = [k for k in keys if k.split(".")[0] != path.stem]
+            assert not strays, f"{lang}/{path.name}: {strays[:5]}"
+
+
 def test_catalogs_have_the_same_keys_and_placeholders():
     en = catalog("en")
     for lang in LANGUAGES:

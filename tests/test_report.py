@@ -62,7 +62,7 @@ def test_the_cli_writes_a_16_9_deck_with_a_chart_on_every_chart_slide(cli_deck, 
         shape.text_frame.text for s in slides for shape in s.shapes if shape.has_text_frame
     )
     assert "report." not in text and "ui." not in text and "{" not in text
-    assert EN["deck.section_mobility"] not in text
+    assert EN["report.section.mobility"] not in text
     assert KY["report.quality.staff_title"] in text and EN["report.quality.staff_title"] not in text
 
 

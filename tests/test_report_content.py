@@ -10,6 +10,7 @@ import string
 import duckdb
 import pytest
 
+from sapat import formats as fmt
 from sapat.i18n import LANGUAGES, catalog, translate
 from sapat.queries import accreditation as acq
 from sapat.queries import agreements as agq
@@ -20,7 +21,6 @@ from sapat.queries import quality as qq
 from sapat.queries import staff as sq
 from sapat.queries.overview import available_years
 from sapat.report import context
-from sapat.report import formats as fmt
 from sapat.report.content import build_deck
 from sapat.report.spec import SECTIONS, DeckSpec
 from sapat.settings import degree_threshold
@@ -419,7 +419,7 @@ def test_quality_section_has_chart_slides_in_every_language(decks, lang):
         assert slide.figure is not None and any(_has_data(t) for t in slide.figure.data)
     agenda = translate("report.section.quality", lang)
     assert agenda in decks[lang].agenda
-    assert agenda == translate("deck.section_quality", lang)
+    assert agenda == translate("report.section.quality", lang)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
