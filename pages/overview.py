@@ -93,7 +93,7 @@ counts_kpi = query(kpis.status_counts, kpi_year[0]) if kpi_year else {}
 measured = sum(v for k, v in counts_kpi.items() if k in ("on_track", "at_risk", "off_track"))
 card(
     next(cells),
-    t("ui.kpis_off_track", year=kpi_year[0] if kpi_year else "—"),
+    t("ui.kpis_off_track", year=kpi_year[0]) if kpi_year else t("ui.kpis_off_track_none"),
     len(off),
     Delta(t("ui.of_total", total=measured), "red" if len(off) else "gray"),
 )
