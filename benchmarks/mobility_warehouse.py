@@ -13,6 +13,7 @@ import pandas as pd
 
 from pipelines import demo
 from sapat import db
+from sapat.academic_year import AcademicYear
 from sapat.queries import mobility as q
 from schemas import codes
 
@@ -258,7 +259,7 @@ def run(rows: int = 500_000) -> dict[str, dict[str, float]]:
             cases = {
                 "no filter": q.MobilityFilter(),
                 "filtered": q.MobilityFilter(
-                    years=(q.previous_academic_year(year), year),
+                    years=(str(AcademicYear.parse(year).previous()), year),
                     faculties=("ECON", "MED", "PHILOL"),
                     categories=("student_bachelor", "student_master", "academic_staff"),
                     scopes=("international",),

@@ -9,7 +9,19 @@ from sapat.charts import accreditation as charts
 from sapat.display import share
 from sapat.downloads import table
 from sapat.queries import accreditation as aq
-from sapat.web import card, chart, entry_guard, header, highlight, labelled, lang, query, t
+from sapat.web import (
+    card,
+    chart,
+    entry_guard,
+    header,
+    highlight,
+    labelled,
+    lang,
+    lazy_tabs,
+    one_name,
+    query,
+    t,
+)
 
 entry_guard()
 
@@ -42,10 +54,7 @@ card(cells[5], t("ui.accreditation_overdue"), summary["overdue_actions"])
 def names(frame: pd.DataFrame) -> pd.DataFrame:
     """The programme name in the user's language instead of three name columns."""
     # "item_id" here is a licence or certificate number, not an action item's id.
-    out = frame.rename(columns={"item_id": "document_no"})
-    if f"name_{lang()}" in out:
-        out.insert(out.columns.get_loc("name_ky"), "program_name", out[f"name_{lang()}"])
-        out = out.drop(columns=["name_ky", "name_ru", "name_en"])
+    out = one_name(frame.rename(columns={"item_id": "document_no"}))
     return labelled(
         out,
         {
@@ -55,7 +64,8 @@ def names(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-tabs = st.tabs(
+coverage_tab, watch_tab, timeline_tab, agencies_tab, missing_tab, actions_tab = lazy_tabs(
+    "accreditation_tab",
     [
         t("ui.accreditation_tab_coverage"),
         t("ui.accreditation_tab_watch"),
@@ -64,10 +74,7 @@ tabs = st.tabs(
         t("ui.accreditation_tab_missing"),
         t("ui.accreditation_tab_actions"),
     ],
-    key="accreditation_tab",
-    on_change="rerun",  # only the open tab is computed and drawn
 )
-coverage_tab, watch_tab, timeline_tab, agencies_tab, missing_tab, actions_tab = tabs
 
 if coverage_tab.open:
     with coverage_tab:

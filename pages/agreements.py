@@ -7,9 +7,8 @@ import streamlit as st
 
 from sapat.charts import agreements as charts
 from sapat.downloads import table
-from sapat.i18n import code_label
 from sapat.queries import agreements as aq
-from sapat.web import card, chart, entry_guard, labelled, lang, query, t
+from sapat.web import any_of, card, chart, entry_guard, labelled, lang, lazy_tabs, query, t
 
 entry_guard()
 
@@ -20,7 +19,7 @@ if not opts["statuses"]:
     st.info(t("ui.agreements_empty"))
     st.stop()
 
-years = st.session_state.get("dormant_years", 2)
+years = st.session_state.get("dormant_years", aq.DORMANT_YEARS)
 summary = query(aq.summary, today, years)
 cells = st.columns(5)
 card(cells[0], t("ui.agreements_total"), summary["total"])
@@ -34,17 +33,15 @@ def validity(frame: pd.DataFrame) -> pd.DataFrame:
     return labelled(frame, {"validity": lambda v: t(f"agreements.validity.{v}")})
 
 
-tabs = st.tabs(
+register_tab, expiring_tab, map_tab, use_tab = lazy_tabs(
+    "agreements_tab",
     [
         t("ui.agreements_tab_register"),
         t("ui.agreements_tab_expiring"),
         t("ui.agreements_tab_map"),
         t("ui.agreements_tab_use"),
     ],
-    key="agreements_tab",
-    on_change="rerun",  # only the open tab is computed and drawn
 )
-register_tab, expiring_tab, map_tab, use_tab = tabs
 
 if register_tab.open:
     with register_tab:
@@ -52,35 +49,13 @@ if register_tab.open:
             t("ui.search"), key="agr_search", placeholder=t("ui.agreements_search_hint")
         )
         c = st.columns(4)
-        statuses = c[0].multiselect(
-            t("col.status"),
-            opts["statuses"],
-            key="agr_status",
-            format_func=lambda v: code_label(v, lang()),
-            placeholder=t("ui.all"),
+        statuses = any_of(c[0], t("col.status"), opts["statuses"], "agr_status")
+        types = any_of(c[1], t("col.agreement_type"), opts["types"], "agr_type")
+        countries = any_of(
+            c[2], t("col.partner_country"), opts["countries"], "agr_country", coded=False
         )
-        types = c[1].multiselect(
-            t("col.agreement_type"),
-            opts["types"],
-            key="agr_type",
-            format_func=lambda v: code_label(v, lang()),
-            placeholder=t("ui.all"),
-        )
-        countries = c[2].multiselect(
-            t("col.partner_country"), opts["countries"], key="agr_country", placeholder=t("ui.all")
-        )
-        faculties = c[3].multiselect(
-            t("col.faculty"), opts["faculties"], key="agr_faculty", placeholder=t("ui.all")
-        )
-        register = query(
-            aq.register,
-            today,
-            search.strip(),
-            tuple(statuses),
-            tuple(types),
-            tuple(countries),
-            tuple(faculties),
-        )
+        faculties = any_of(c[3], t("col.faculty"), opts["faculties"], "agr_faculty", coded=False)
+        register = query(aq.register, today, search.strip(), statuses, types, countries, faculties)
         st.caption(t("ui.rows_shown", count=len(register)))
         table(validity(register), "dl_agr_register", t("download.agreements_register"))
 
@@ -102,7 +77,7 @@ if use_tab.open:
     with use_tab:
         chart(st, charts.utilisation_heatmap(query(aq.utilisation), lang()), "agr_use")
         years = st.columns([1, 3])[0].number_input(
-            t("ui.dormant_years"), 1, 10, 2, key="dormant_years"
+            t("ui.dormant_years"), 1, 10, aq.DORMANT_YEARS, key="dormant_years"
         )
         st.subheader(t("ui.agreements_dormant", years=years))
         dormant = query(aq.dormant, today, int(years))

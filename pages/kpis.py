@@ -7,7 +7,17 @@ from sapat import auth
 from sapat.charts import kpis as charts
 from sapat.downloads import table
 from sapat.queries import kpis as kq
-from sapat.web import chart, cursor, entry_guard, header, highlight, lang, query, t
+from sapat.web import (
+    chart,
+    cursor,
+    entry_guard,
+    header,
+    highlight,
+    lang,
+    localized_names,
+    query,
+    t,
+)
 
 user = entry_guard()
 
@@ -77,9 +87,10 @@ with right:
     for column, status in zip(cols, kq.STATUSES, strict=True):
         column.metric(status_text(status), counts.get(status, 0), border=True)
 
+kpi_names = localized_names(card, others=False)  # every KPI is named in every language
 shown = pd.DataFrame(
     {
-        header("kpi_name"): card[f"name_{lang()}"],
+        header("kpi_name"): kpi_names,
         header("value"): formatted(card["value"], card["unit"]),
         header("target"): formatted(card["target"], card["unit"]),
         header("kpi_status"): card["status"].map(status_text),
@@ -102,7 +113,7 @@ table(
 
 st.subheader(t("ui.kpis_drill"))
 codes = card["code"].tolist()
-labels = dict(zip(card["code"], card[f"name_{lang()}"], strict=True))
+labels = dict(zip(card["code"], kpi_names, strict=True))
 code = st.selectbox(t("ui.kpis_choose"), codes, format_func=labels.get, key="kpi_code")
 row = card.set_index("code").loc[code]
 st.caption(t(f"kpis.direction.{row['direction']}"))

@@ -8,9 +8,8 @@ import streamlit as st
 from sapat.charts import mobility as charts
 from sapat.display import change_delta
 from sapat.downloads import table
-from sapat.i18n import code_label
 from sapat.queries import mobility as mq
-from sapat.web import card, chart, entry_guard, labelled, lang, query, t
+from sapat.web import any_of, card, chart, entry_guard, labelled, lang, lazy_tabs, query, t
 
 entry_guard()
 
@@ -32,14 +31,7 @@ chosen_years = tuple(y for y in years if first <= y <= last)
 
 
 def pick(column, field: str, coded: bool = True) -> tuple:
-    values = opts[field]
-    label = t(f"ui.mobility_filter_{field}")
-    fmt = (lambda v: code_label(v, lang())) if coded else str
-    return tuple(
-        column.multiselect(
-            label, values, key=f"mob_{field}", format_func=fmt, placeholder=t("ui.all")
-        )
-    )
+    return any_of(column, t(f"ui.mobility_filter_{field}"), opts[field], f"mob_{field}", coded)
 
 
 with st.expander(t("ui.filters"), icon=":material/filter_alt:"):
@@ -62,7 +54,8 @@ for column, row in zip(st.columns(len(head)), head.itertuples(), strict=True):
     card(column, t(f"mobility.measure.{row.measure}"), value, change_delta(value, before, lang()))
 st.caption(t("ui.mobility_headline_note", year=last))
 
-tabs = st.tabs(
+trends_tab, countries_tab, credits_tab, ratios_tab, flags_tab = lazy_tabs(
+    "mobility_tab",
     [
         t("ui.mobility_tab_trends"),
         t("ui.mobility_tab_countries"),
@@ -70,10 +63,7 @@ tabs = st.tabs(
         t("ui.mobility_tab_ratios"),
         t("ui.mobility_tab_flags"),
     ],
-    key="mobility_tab",
-    on_change="rerun",  # only the open tab is computed and drawn
 )
-trends_tab, countries_tab, credits_tab, ratios_tab, flags_tab = tabs
 
 if trends_tab.open:
     with trends_tab:

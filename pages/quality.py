@@ -7,11 +7,11 @@ from sapat.charts import quality as charts
 from sapat.charts import surveys as survey_charts
 from sapat.display import points_delta
 from sapat.downloads import table
+from sapat.formats import number, percent
 from sapat.i18n import code_label, translate
 from sapat.queries import quality as qq
 from sapat.queries import surveys as sq
-from sapat.report.formats import number, percent
-from sapat.web import card, chart, entry_guard, labelled, lang, query, t
+from sapat.web import card, chart, entry_guard, labelled, lang, lazy_tabs, one_name, query, t
 
 entry_guard()
 language = lang()
@@ -49,10 +49,11 @@ def session_label(session: tuple) -> str:
     )
 
 
-def programme_names(frame: pd.DataFrame) -> pd.DataFrame:
-    """One programme name column in the user's language instead of three."""
-    out = frame.rename(columns={f"name_{language}": "program_name"})
-    return out.drop(columns=[c for c in ("name_ky", "name_ru", "name_en") if c in out])
+def one_year(frame: pd.DataFrame, key: str) -> tuple[str, pd.DataFrame]:
+    """The academic year the user picks among the frame's (newest first), and its rows."""
+    years = sorted(frame["academic_year"].unique(), reverse=True)
+    year = st.selectbox(t("ui.quality_year"), years, key=key, width=200)
+    return year, frame[frame["academic_year"] == year]
 
 
 def named_groups(frame: pd.DataFrame) -> pd.DataFrame:
@@ -91,7 +92,8 @@ if not known.empty:
 else:
     card(cells[3], t("ui.quality_employment", year="—"), "—")
 
-tabs = st.tabs(
+rates_tab, grades_tab, drops_tab, attestation_tab, graduates_tab, surveys_tab = lazy_tabs(
+    "quality_tab",
     [
         t("ui.quality_tab_pass_rates"),
         t("ui.quality_tab_grades"),
@@ -100,10 +102,7 @@ tabs = st.tabs(
         t("ui.quality_tab_graduates"),
         t("ui.quality_tab_surveys"),
     ],
-    key="quality_tab",
-    on_change="rerun",  # only the open tab is computed and drawn
 )
-rates_tab, grades_tab, drops_tab, attestation_tab, graduates_tab, surveys_tab = tabs
 
 if rates_tab.open:
     with rates_tab:
@@ -118,12 +117,11 @@ if rates_tab.open:
         if rates.empty:
             st.info(t("ui.chart_empty"))
         else:
-            years = sorted(rates["academic_year"].unique())
-            year = st.selectbox(t("ui.quality_year"), years[::-1], key="aq_rates_year", width=200)
+            year, of_year = one_year(rates, "aq_rates_year")
             chart(
                 st,
                 charts.pass_rate_bars(
-                    rates[rates["academic_year"] == year],
+                    of_year,
                     language,
                     by,
                     t(f"quality.chart.by_{by}", year=year),
@@ -184,7 +182,7 @@ if drops_tab.open:
                 t("ui.quality_drops_found", count=len(drops), points=number(threshold, language, 1))
             )
             chart(st, charts.drop_chart(drops, language, t("quality.chart.drops")), "aq_drops")
-            shown = programme_names(drops).round({"previous_rate": 1, "pass_rate": 1, "drop": 1})
+            shown = one_name(drops).round({"previous_rate": 1, "pass_rate": 1, "drop": 1})
             table(labelled(shown), "dl_aq_drops", t("download.quality_drops"))
 
 if attestation_tab.open:
@@ -193,12 +191,11 @@ if attestation_tab.open:
         if att.empty:
             st.info(t("ui.quality_no_attestation"))
         else:
-            years = sorted(att["academic_year"].unique(), reverse=True)
-            year = st.selectbox(t("ui.quality_year"), years, key="aq_att_year", width=200)
+            year, of_year = one_year(att, "aq_att_year")
             chart(
                 st,
                 charts.attestation_bars(
-                    att[att["academic_year"] == year],
+                    of_year,
                     language,
                     by,
                     t(f"quality.chart.attestation_by_{by}", year=year),
@@ -232,7 +229,7 @@ if graduates_tab.open:
                     "aq_employment",
                 )
             st.caption(t("ui.quality_employment_note"))
-            shown = programme_names(rows).round({"employment_rate": 1})
+            shown = one_name(rows).round({"employment_rate": 1})
             table(labelled(shown), "dl_aq_graduates", t("download.quality_graduates"))
 
 if surveys_tab.open:

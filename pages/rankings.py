@@ -10,7 +10,7 @@ from sapat.downloads import table
 from sapat.i18n import code_label
 from sapat.queries import agency_data as agency
 from sapat.queries import rankings as q
-from sapat.web import chart, entry_guard, lang, query, t
+from sapat.web import chart, entry_guard, lang, lazy_tabs, query, t
 from sapat.whatif import estimate_position, weighted_score
 
 entry_guard()
@@ -29,7 +29,8 @@ ranking = st.columns([2, 3])[0].selectbox(
     format_func=lambda code: code_label(code, lang()),
 )
 short = t(f"ranking_short.{ranking}")  # names the downloaded tables
-position_tab, indicators_tab, peers_tab, whatif_tab, agency_tab = st.tabs(
+position_tab, indicators_tab, peers_tab, whatif_tab, agency_tab = lazy_tabs(
+    "ranking_tab",
     [
         t("ui.tab_position"),
         t("ui.tab_indicators"),
@@ -37,8 +38,6 @@ position_tab, indicators_tab, peers_tab, whatif_tab, agency_tab = st.tabs(
         t("ui.tab_whatif"),
         t("ui.tab_agency"),
     ],
-    key="ranking_tab",
-    on_change="rerun",  # only the open tab is computed and drawn
 )
 
 

@@ -7,11 +7,22 @@ from sapat import auth
 from sapat.charts import staff as charts
 from sapat.display import change_delta, points_delta
 from sapat.downloads import table
+from sapat.formats import number, percent
 from sapat.i18n import code_label, translate
 from sapat.queries import staff as sq
-from sapat.report.formats import number, percent
 from sapat.settings import degree_threshold
-from sapat.web import card, chart, entry_guard, header, highlight, labelled, lang, query, t
+from sapat.web import (
+    card,
+    chart,
+    entry_guard,
+    header,
+    highlight,
+    labelled,
+    lang,
+    lazy_tabs,
+    query,
+    t,
+)
 
 user = entry_guard()
 language = lang()
@@ -90,17 +101,15 @@ card(
     else None,
 )
 
-tabs = st.tabs(
+composition_tab, share_tab, international_tab, rating_tab = lazy_tabs(
+    "staff_tab",
     [
         t("ui.staff_tab_composition"),
         t("ui.staff_tab_degree_share"),
         t("ui.staff_tab_international"),
         t("ui.staff_tab_rating"),
     ],
-    key="staff_tab",
-    on_change="rerun",  # only the open tab is computed and drawn
 )
-composition_tab, share_tab, international_tab, rating_tab = tabs
 where = faculty or t("ui.all_faculties")
 
 if composition_tab.open:

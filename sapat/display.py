@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from sapat.formats import signed_number
 from sapat.i18n import translate
-from sapat.report.formats import signed_number
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from sapat.export import to_csv_bytes, to_xlsx_bytes
 from sapat.web import guarded, lang, query, t
 
 _UNSAFE_NAME = re.compile(r"[^\w.-]+")
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def file_stem(name: str) -> str:
@@ -41,27 +42,21 @@ def download_buttons(
     """Two small buttons under a table. The files are built only when clicked, and only
     for an account that may still see them (``allowed``, else the page's own rule)."""
     stem = export_stem(name)
-    left, right, _ = st.columns([1, 1, 6])
-    left.download_button(
-        t("ui.download_xlsx"),
-        data=guarded(lambda: to_xlsx_bytes(frame, sheet=name), allowed),
-        file_name=f"{stem}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=f"{key}_xlsx",
-        icon=":material/download:",
-        on_click="ignore",
-        type="tertiary",
+    files = (
+        (t("ui.download_xlsx"), lambda: to_xlsx_bytes(frame, sheet=name), "xlsx", XLSX_MIME),
+        (t("ui.download_csv"), lambda: to_csv_bytes(frame), "csv", "text/csv"),
     )
-    right.download_button(
-        t("ui.download_csv"),
-        data=guarded(lambda: to_csv_bytes(frame), allowed),
-        file_name=f"{stem}.csv",
-        mime="text/csv",
-        key=f"{key}_csv",
-        icon=":material/download:",
-        on_click="ignore",
-        type="tertiary",
-    )
+    for column, (label, build, ext, mime) in zip(st.columns([1, 1, 6])[:2], files, strict=True):
+        column.download_button(
+            label,
+            data=guarded(build, allowed),
+            file_name=f"{stem}.{ext}",
+            mime=mime,
+            key=f"{key}_{ext}",
+            icon=":material/download:",
+            on_click="ignore",
+            type="tertiary",
+        )
 
 
 def table(

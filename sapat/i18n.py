@@ -6,11 +6,14 @@ import contextlib
 import json
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 LANGUAGES = ("ky", "ru", "en")
 DEFAULT_LANGUAGE = "ky"
 LANGUAGE_NAMES = {"ky": "Кыргызча", "ru": "Русский", "en": "English"}
 LOCALES = Path(__file__).resolve().parent / "locales"
+# A name missing in the reader's language is shown in the first of these that has it.
+FALLBACK_LANGUAGES = ("en", "ru", "ky")
 
 
 @cache
@@ -69,3 +72,19 @@ def column_label(column: str, lang: str, dataset: str | None = None) -> str:
         if has(key, lang):
             return translate(key, lang)
     return column
+
+
+def localized(row: Any, stem: str, lang: str, *, others: bool = True) -> str:
+    """``row``'s ``{stem}_{lang}`` field (``name_ru``), else the first of the other languages
+    that has one (FALLBACK_LANGUAGES; none with ``others=False``), else "": never None or
+    NaN, nor a blank text.
+
+    ``row``: a mapping or a pandas Series (read with ``get``), or a namedtuple or any object
+    with the fields as attributes (``itertuples()`` rows, dataclasses).
+    """
+    read = row.get if hasattr(row, "get") else lambda name: getattr(row, name, None)
+    for code in (lang, *FALLBACK_LANGUAGES) if others else (lang,):
+        value = read(f"{stem}_{code}")
+        if isinstance(value, str) and value.strip():
+            return value
+    return ""

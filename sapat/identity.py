@@ -10,7 +10,7 @@ from xml.etree import ElementTree
 import duckdb
 
 from sapat import db
-from sapat.i18n import LANGUAGES
+from sapat.i18n import LANGUAGES, localized
 
 MAX_LOGO_BYTES = 1_000_000
 NAME_FIELDS = tuple(f"{kind}_{lang}" for kind in ("name", "short") for lang in LANGUAGES)
@@ -41,10 +41,10 @@ class University:
     logo_type: str | None = None  # image/png, image/jpeg, image/svg+xml
 
     def name(self, lang: str) -> str:
-        return getattr(self, f"name_{lang}", None) or self.name_en
+        return localized(self, "name", lang)
 
     def short(self, lang: str) -> str:
-        return getattr(self, f"short_{lang}", None) or self.short_en
+        return localized(self, "short", lang)
 
     @property
     def spellings(self) -> list[str]:

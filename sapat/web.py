@@ -14,7 +14,7 @@ import streamlit as st
 
 from sapat import auth, db
 from sapat.display import Delta, format_date
-from sapat.i18n import DEFAULT_LANGUAGE, LANGUAGES, code_label, has, translate
+from sapat.i18n import DEFAULT_LANGUAGE, LANGUAGES, code_label, has, localized, translate
 from schemas.registry import coded_columns
 
 
@@ -171,6 +171,19 @@ def t(key: str, /, **params: Any) -> str:
 PLOTLY_CONFIG = {"topojsonURL": "/app/static/topojson/", "displaylogo": False}
 
 
+def any_of(target: Any, label: str, values: list, key: str, coded: bool = True) -> tuple:
+    """A filter of several values, none chosen meaning all; codes in the user's language."""
+    shown = (lambda v: code_label(v, lang())) if coded else str
+    chosen = target.multiselect(label, values, key=key, format_func=shown, placeholder=t("ui.all"))
+    return tuple(chosen)
+
+
+def lazy_tabs(key: str, labels: list[str]) -> Any:
+    """Tabs of which only the open one is computed and drawn: a page asks ``tab.open``
+    before it queries or draws, and choosing another tab reruns the page."""
+    return st.tabs(labels, key=key, on_change="rerun")
+
+
 def chart(target: Any, figure: Any, key: str) -> None:
     """Draw a Plotly figure with the app's chart configuration."""
     target.plotly_chart(figure, width="stretch", key=key, config=PLOTLY_CONFIG)
@@ -207,6 +220,22 @@ def labelled(
         ):
             out[column] = out[column].map(lambda v: format_date(v, lang()))
     return out.rename(columns={c: header(c) for c in out.columns})
+
+
+def localized_names(frame: pd.DataFrame, stem: str = "name", *, others: bool = True) -> list[str]:
+    """Each row's ``{stem}_ky/ru/en`` in the user's language (``i18n.localized``)."""
+    return [localized(row, stem, lang(), others=others) for row in frame.to_dict("records")]
+
+
+def one_name(frame: pd.DataFrame, into: str = "program_name", stem: str = "name") -> pd.DataFrame:
+    """The ``{stem}_ky/ru/en`` columns as one ``into`` column in the user's language, where
+    they stood; a frame without them as it is."""
+    columns = [f"{stem}_{code}" for code in LANGUAGES if f"{stem}_{code}" in frame]
+    if not columns:
+        return frame
+    out = frame.drop(columns=columns)
+    out.insert(frame.columns.get_loc(columns[0]), into, localized_names(frame[columns], stem))
+    return out
 
 
 def _is_date(value: object) -> bool:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import duckdb
 import pytest
 
+from sapat.formats import number, percent
 from sapat.i18n import catalog
 from sapat.queries import quality as qq
 from sapat.queries import staff as sq
-from sapat.report.formats import number, percent
 from tests.conftest import app_test
 from tests.test_mobility_pages import untranslated
 

@@ -8,6 +8,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from sapat.academic_year import AcademicYear
 from sapat.queries import agreements as aq
 
 TODAY = dt.date(2026, 11, 21)  # academic year 2026-2027
@@ -202,10 +203,10 @@ def test_two_agreements_with_one_partner_both_show_its_mobility(conn):
 
 
 def test_academic_year_starts_on_the_first_of_september():
-    assert aq.academic_year_start(dt.date(2026, 11, 21)) == 2026
-    assert aq.academic_year_start(dt.date(2026, 9, 1)) == 2026
-    assert aq.academic_year_start(dt.date(2026, 8, 31)) == 2025
-    assert aq.academic_year_start(dt.date(2027, 1, 10)) == 2026
+    assert AcademicYear.of(dt.date(2026, 11, 21)).start_year == 2026
+    assert AcademicYear.of(dt.date(2026, 9, 1)).start_year == 2026
+    assert AcademicYear.of(dt.date(2026, 8, 31)).start_year == 2025
+    assert AcademicYear.of(dt.date(2027, 1, 10)).start_year == 2026
 
 
 def _dormant_fixture(conn):

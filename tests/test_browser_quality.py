@@ -8,10 +8,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from sapat.formats import percent
 from sapat.i18n import catalog
 from sapat.queries import quality as qq
 from sapat.queries import staff as sq
-from sapat.report.formats import percent
 from tests.browser_kit import CHROMIUM, SHOTS, choose, go, metric, sign_in
 
 pytestmark = [

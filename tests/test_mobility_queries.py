@@ -12,6 +12,7 @@ import pytest
 from pipelines.ingest import ingest_bytes
 from pipelines.loader import rollback
 from sapat import db
+from sapat.academic_year import AcademicYear
 from sapat.queries import mobility as q
 from sapat.queries.mobility import MobilityFilter
 from tests.conftest import xlsx_bytes
@@ -285,7 +286,7 @@ def test_headline_of_a_year_without_data_is_zeros(conn):
 def test_headline_rejects_a_malformed_year(conn):
     with pytest.raises(ValueError):
         q.headline(conn, MobilityFilter(), "2024")
-    assert q.previous_academic_year("2024-2025") == "2023-2024"
+    assert str(AcademicYear.parse("2024-2025").previous()) == "2023-2024"
 
 
 def test_trend_per_year_and_direction_without_withdrawn(conn):

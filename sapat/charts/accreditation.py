@@ -7,11 +7,11 @@ import datetime as dt
 import pandas as pd
 import plotly.graph_objects as go
 
-from sapat.charts.common import LEGEND_ABOVE_RIGHT, short
+from sapat.charts.common import LEGEND_ABOVE_RIGHT, categories_top_down, short
 from sapat.charts.common import empty as _empty
 from sapat.charts.common import title as _title
 from sapat.display import format_date
-from sapat.i18n import code_label, column_label, translate
+from sapat.i18n import code_label, column_label, localized, translate
 
 # Expiry class → colour (queries.accreditation.EXPIRY), then the normal and open-ended
 # colours of each kind of item: licences blue, accreditations green, open-ended lighter.
@@ -76,15 +76,6 @@ def item_kind_label(kind: str, lang: str) -> str:
 
 def _has(frame: pd.DataFrame | None, *columns: str) -> bool:
     return frame is not None and not frame.empty and all(c in frame.columns for c in columns)
-
-
-def _name(row: pd.Series, lang: str) -> str:
-    """The programme's name in ``lang``, else in another language, else empty."""
-    for column in (f"name_{lang}", "name_en", "name_ru", "name_ky"):
-        value = row.get(column)
-        if isinstance(value, str) and value.strip():
-            return value
-    return ""
 
 
 def _ordered(present: list[str], order: tuple[str, ...]) -> list[str]:
@@ -158,7 +149,7 @@ def coverage_bars(frame: pd.DataFrame, lang: str, group_type: str = "faculty") -
 def _row_label(row: pd.Series, lang: str) -> str:
     if not isinstance(row.get("program_code"), str):
         return translate("accreditation.institution", lang)
-    name = _name(row, lang)
+    name = localized(row, "name", lang)
     return f"{row['program_code']} · {_shorten(name)}" if name else str(row["program_code"])
 
 
@@ -341,13 +332,8 @@ def validity_gantt(
             "groupclick": "toggleitem",
         },
         xaxis={"type": "date", "range": [left.isoformat(), right.isoformat()], "side": "top"},
-        # Institution on top, then programmes in timeline order, top-down.
-        yaxis={
-            "type": "category",
-            "categoryorder": "array",
-            "categoryarray": order[::-1],
-            "automargin": True,
-        },
+        # Institution on top, then programmes in timeline order.
+        yaxis=categories_top_down(order),
     )
     return fig
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 import plotly.graph_objects as go
 
 from sapat.charts.common import title as _title
-from sapat.i18n import code_label, translate
+from sapat.formats import is_number
+from sapat.i18n import code_label, localized, translate
 from sapat.queries.agency_data import PERCENT_RATIOS, THRESHOLD_DEFAULT
 
 FLAGGED_COLOR = "#C0392B"
@@ -31,11 +30,9 @@ def status_label(status: str, lang: str) -> str:
 
 
 def kpi_name(row: pd.Series, lang: str) -> str:
-    """The KPI's name in ``lang`` from the name_ky/name_ru/name_en columns, else its code."""
-    name = row.get(f"name_{lang}")
-    if isinstance(name, str) and name.strip():
-        return name
-    return code_label(row.get("code"), lang)
+    """The KPI's name in ``lang``, else its code (KPI names are given in every language, so a
+    missing one is not looked for in another)."""
+    return localized(row, "name", lang, others=False) or code_label(row.get("code"), lang)
 
 
 def ratios_trend(frame: pd.DataFrame, lang: str) -> go.Figure:
@@ -80,7 +77,7 @@ def jumps_bar(frame: pd.DataFrame, lang: str, threshold: float | None = None) ->
     flagged = [bool(f) for f in frame["flagged"]] if "flagged" in frame.columns else []
     changes = list(frame["change"]) if "change" in frame.columns else []
     statuses = list(frame["status"]) if "status" in frame.columns else []
-    computed = [_finite(c) for c in changes]
+    computed = [is_number(c) for c in changes]
     fig = go.Figure()
     fig.add_bar(
         y=names,
@@ -139,7 +136,3 @@ def _wrap(text: str, width: int = 32) -> str:
         else:
             lines.append(word)
     return "<br>".join(lines)
-
-
-def _finite(value: object) -> bool:
-    return isinstance(value, (int, float)) and math.isfinite(value)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from sapat.charts.common import LEGEND_ABOVE_RIGHT, short
+from sapat.charts.common import LEGEND_ABOVE_RIGHT, categories_top_down, short
 from sapat.charts.common import empty as _empty
 from sapat.charts.common import title as _title
 from sapat.display import format_date
@@ -276,13 +276,7 @@ def expiry_timeline(frame: pd.DataFrame, lang: str) -> go.Figure:
             "rangemode": "tozero",
             "range": [0, float(data["days_left"].max()) * 1.25 + 5],
         },
-        # Soonest on top: categories listed top-down.
-        yaxis={
-            "type": "category",
-            "categoryorder": "array",
-            "categoryarray": order[::-1],
-            "automargin": True,
-        },
+        yaxis=categories_top_down(order),  # soonest on top
     )
     return fig
 

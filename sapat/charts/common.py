@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from sapat.formats import plotly_separators
 from sapat.i18n import translate
-from sapat.report.formats import plotly_separators
 
 EMPTY_NOTE_COLOR = "#7F8C8D"
 # A horizontal legend just above the plot, flush right, items in trace order.
@@ -17,6 +17,17 @@ LEGEND_ABOVE_RIGHT = {
     "xanchor": "right",
     "traceorder": "normal",
 }
+
+
+def categories_top_down(order: list) -> dict:
+    """A y-axis of categories listed top-down in ``order`` (Plotly draws the first category
+    at the bottom), wide enough for its labels."""
+    return {
+        "type": "category",
+        "categoryorder": "array",
+        "categoryarray": list(order)[::-1],
+        "automargin": True,
+    }
 
 
 def title(text: str) -> dict:

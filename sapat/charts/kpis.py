@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 import plotly.graph_objects as go
 
+from sapat import formats
 from sapat.charts.common import title as _title
+from sapat.formats import is_number
 from sapat.i18n import code_label, has, translate
 from sapat.queries.kpis import STATUSES
-from sapat.report import formats
 
 # One colour per status, shared by the charts and the page (badges, table cells).
 STATUS_COLORS: dict[str, str] = {
@@ -63,10 +62,11 @@ def format_value(value: object, unit: str | None, lang: str) -> str:
     """A KPI value as text with its unit, in the language's number format.
 
     '81.0%', '34,560', '3.95', '42,300,000 som' in English; '34 560', '81,0 %' in Russian.
-    Percent values are 0–100 in the warehouse. A missing value is '—'.
+    Percent values are 0–100 in the warehouse. A missing value is '—'. The pages, charts
+    and the Council deck all write KPI values through this.
     """
-    if not _finite(value):
-        return "—"
+    if not is_number(value):
+        return formats.DASH
     number = float(value)
     if unit == "percent":
         return formats.percent(number / 100, lang, decimals=1)
@@ -78,7 +78,7 @@ def format_value(value: object, unit: str | None, lang: str) -> str:
         return translate("kpis.amount_som", lang, amount=formats.number(number, lang))
     if unit == "usd":
         return formats.money(number, "USD", lang)
-    return formats.number(number, lang, decimals=2)
+    return formats.number(number, lang, decimals=0 if number.is_integer() else 2)
 
 
 def kpi_history(
@@ -94,8 +94,8 @@ def kpi_history(
     rows = _rows(df, ("year", "value", "target", "status"))
     value_label = translate("kpis.value", lang)
     target_label = translate("kpis.target", lang)
-    measured = rows[rows["value"].map(_finite)]
-    targeted = rows[rows["target"].map(_finite)]
+    measured = rows[rows["value"].map(is_number)]
+    targeted = rows[rows["target"].map(is_number)]
     if len(targeted):
         fig.add_scatter(
             x=targeted["year"],
@@ -140,20 +140,29 @@ def kpi_history(
         )
     if not len(measured) and not len(targeted):
         _no_data(fig, lang)
-    fig.update_layout(
-        height=380,
-        margin=_MARGIN,
-        title=_title(name),
-        legend={"orientation": "h", "y": -0.2, "x": 0},
-        xaxis_title=translate("col.year", lang),
-        yaxis_title=code_label(unit, lang) if unit else None,
-    )
+    _layout(fig, name, translate("col.year", lang), unit, lang)
     # Whole years only, even when a year is missing in between.
     fig.update_xaxes(tickmode="linear", dtick=1, tickformat="d")
-    fig.update_yaxes(tickformat=fmt, tickprefix=prefix, ticksuffix=suffix)
     if unit == "rank":
         fig.update_yaxes(autorange="reversed")
     return fig
+
+
+def _layout(
+    fig: go.Figure, title: str, x_title: str, unit: str | None, lang: str, **layout: object
+) -> None:
+    """The frame of a KPI chart: title, legend below, the unit's y-axis title and ticks."""
+    fmt, prefix, suffix = _UNIT_FORMATS.get(unit or "", _DEFAULT_FORMAT)
+    fig.update_layout(
+        height=380,
+        margin=_MARGIN,
+        title=_title(title),
+        legend={"orientation": "h", "y": -0.2, "x": 0},
+        xaxis_title=x_title,
+        yaxis_title=code_label(unit, lang) if unit else None,
+        **layout,
+    )
+    fig.update_yaxes(tickformat=fmt, tickprefix=prefix, ticksuffix=suffix)
 
 
 def faculty_bars(
@@ -170,10 +179,10 @@ def faculty_bars(
     if len(rows):
         fig.add_bar(
             x=faculties,
-            y=[v if _finite(v) else None for v in rows["value"]],
+            y=[v if is_number(v) else None for v in rows["value"]],
             name=value_label,
             marker_color=[status_color(s) for s in rows["status"]],
-            text=[format_value(v, unit, lang) if _finite(v) else "" for v in rows["value"]],
+            text=[format_value(v, unit, lang) if is_number(v) else "" for v in rows["value"]],
             textposition="outside",
             cliponaxis=False,
             customdata=[status_label(s, lang) for s in rows["status"]],
@@ -183,10 +192,10 @@ def faculty_bars(
             ),
             showlegend=False,
         )
-        if rows["target"].map(_finite).any():
+        if rows["target"].map(is_number).any():
             fig.add_scatter(
                 x=faculties,
-                y=[t if _finite(t) else None for t in rows["target"]],
+                y=[t if is_number(t) else None for t in rows["target"]],
                 name=target_label,
                 mode="markers",
                 marker={
@@ -207,17 +216,9 @@ def faculty_bars(
         if year is not None
         else translate("kpis.faculty_title", lang)
     )
-    fig.update_layout(
-        height=380,
-        margin=_MARGIN,
-        title=_title(title),
-        legend={"orientation": "h", "y": -0.2, "x": 0},
-        xaxis_title=translate("col.faculty", lang),
-        yaxis_title=code_label(unit, lang) if unit else None,
-        bargap=0.35,
-    )
+    _layout(fig, title, translate("col.faculty", lang), unit, lang, bargap=0.35)
     fig.update_xaxes(type="category")
-    fig.update_yaxes(tickformat=fmt, tickprefix=prefix, ticksuffix=suffix, rangemode="tozero")
+    fig.update_yaxes(rangemode="tozero")
     return fig
 
 
@@ -229,7 +230,7 @@ def status_donut(counts: dict[str, int], lang: str) -> go.Figure:
     """
     fig = go.Figure()
     ordered = [s for s in STATUSES if s in counts] + [s for s in counts if s not in STATUSES]
-    shown = [(s, int(counts[s])) for s in ordered if _finite(counts[s]) and counts[s] > 0]
+    shown = [(s, int(counts[s])) for s in ordered if is_number(counts[s]) and counts[s] > 0]
     total = sum(n for _, n in shown)
     if shown:
         fig.add_pie(
@@ -298,12 +299,3 @@ def _no_data(fig: go.Figure, lang: str) -> None:
         showarrow=False,
         font={"size": 14, "color": TARGET_COLOR},
     )
-
-
-def _finite(value: object) -> bool:
-    if value is None or isinstance(value, bool):
-        return False
-    try:
-        return math.isfinite(value)
-    except TypeError:
-        return False

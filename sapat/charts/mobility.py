@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 
 from sapat.charts.common import empty as _empty
 from sapat.charts.common import title as _title
-from sapat.charts.overview import DIRECTION_COLORS
+from sapat.charts.overview import DIRECTION_COLORS, direction_bars
 from sapat.i18n import code_label, has, translate
 from schemas.registry import get_dataset
 
@@ -107,25 +107,8 @@ def trend_chart(df: pd.DataFrame, lang: str) -> go.Figure:
     )
     if df.empty:
         return _empty(fig, lang)
-    for direction in ("outgoing", "incoming"):
-        part = df[df["direction"] == direction]
-        if part.empty:
-            continue
-        fig.add_bar(
-            x=part["academic_year"],
-            y=part["participants"],
-            name=code_label(direction, lang),
-            marker_color=DIRECTION_COLORS[direction],
-            text=part["participants"],
-            textposition="outside",
-            cliponaxis=False,
-        )
-    fig.update_xaxes(type="category", title=translate("col.academic_year", lang))
-    # Headroom so the value above the tallest bar clears the legend.
-    fig.update_yaxes(
-        title=translate("ui.participants", lang),
-        range=[0, float(df["participants"].max()) * 1.2],
-    )
+    direction_bars(fig, df, lang)
+    fig.update_xaxes(title=translate("col.academic_year", lang))
     return fig
 
 

@@ -10,11 +10,13 @@ from sapat.i18n import code_label, translate
 DIRECTION_COLORS = {"outgoing": "#1F4E79", "incoming": "#E07A1F"}
 
 
-def mobility_trend(frame: pd.DataFrame, lang: str) -> go.Figure:
-    """Participants per academic year, outgoing beside incoming."""
-    fig = go.Figure()
+def direction_bars(fig: go.Figure, frame: pd.DataFrame, lang: str) -> go.Figure:
+    """Participants per academic year (``mobility.trend``), outgoing beside incoming, each
+    bar's count above it; a direction without any row has no bars (nor legend entry)."""
     for direction in ("outgoing", "incoming"):
         part = frame[frame["direction"] == direction]
+        if part.empty:
+            continue
         fig.add_bar(
             x=part["academic_year"],
             y=part["participants"],
@@ -24,16 +26,22 @@ def mobility_trend(frame: pd.DataFrame, lang: str) -> go.Figure:
             textposition="outside",
             cliponaxis=False,
         )
-    fig.update_layout(
-        barmode="group",
-        height=280,
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        legend={"orientation": "h", "y": 1.12, "x": 1, "xanchor": "right"},
-        yaxis_title=translate("ui.participants", lang),
-        xaxis_type="category",
-        title={"text": translate("ui.mobility_trend", lang), "font": {"size": 15}, "y": 0.98},
-    )
+    fig.update_layout(barmode="group")
+    fig.update_xaxes(type="category")
+    fig.update_yaxes(title=translate("ui.participants", lang))
     if not frame.empty:
         # Headroom so the value above the tallest bar clears the legend.
         fig.update_yaxes(range=[0, float(frame["participants"].max()) * 1.2])
     return fig
+
+
+def mobility_trend(frame: pd.DataFrame, lang: str) -> go.Figure:
+    """Participants per academic year, outgoing beside incoming."""
+    fig = go.Figure()
+    fig.update_layout(
+        height=280,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        legend={"orientation": "h", "y": 1.12, "x": 1, "xanchor": "right"},
+        title={"text": translate("ui.mobility_trend", lang), "font": {"size": 15}, "y": 0.98},
+    )
+    return direction_bars(fig, frame, lang)

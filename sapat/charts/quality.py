@@ -7,8 +7,8 @@ import plotly.graph_objects as go
 
 from sapat.charts.common import LEGEND_ABOVE_RIGHT, right_axis, short, titled
 from sapat.charts.common import empty as _empty
-from sapat.i18n import code_label, translate
-from sapat.report.formats import number
+from sapat.formats import number
+from sapat.i18n import code_label, localized, translate
 
 SESSION_COLORS = {"regular": "#1F4E79", "retake": "#E07A1F", "state_attestation": "#2E8B57"}
 SESSION_DASH = {"regular": "solid", "retake": "dot"}
@@ -23,20 +23,19 @@ _ROW = 26  # pixels per row of a horizontal bar chart
 
 
 def group_label(row: pd.Series, by: str, lang: str, length: int | None = LABEL_LENGTH) -> str:
-    """A faculty code as it is, a programme by its name in ``lang`` (code if unnamed),
+    """A faculty code as it is, a programme by its name (``localized``; code if unnamed),
     shortened to ``length`` characters for an axis (None: whole, for a table)."""
     if by != "program":
         return str(row["grp"])
-    name = row.get(f"name_{lang}")
-    text = name if isinstance(name, str) and name else str(row["grp"])
+    text = localized(row, "name", lang) or str(row["grp"])
     return short(text, length) if length else text
 
 
 def program_labels(frame: pd.DataFrame, lang: str) -> list[str]:
-    """Programme names in ``lang`` (the code where a programme has no name), shortened."""
+    """Programme names (``localized``; the code where a programme has none), shortened."""
     return [
-        short(n if isinstance(n, str) and n else c, LABEL_LENGTH)
-        for n, c in zip(frame[f"name_{lang}"], frame["program_code"], strict=True)
+        short(localized(r, "name", lang) or r["program_code"], LABEL_LENGTH)
+        for r in frame.to_dict("records")
     ]
 
 

@@ -7,8 +7,8 @@ import plotly.graph_objects as go
 
 from sapat.charts.common import empty as _empty
 from sapat.charts.common import right_axis, titled
+from sapat.formats import number, percent
 from sapat.i18n import translate
-from sapat.report.formats import number, percent
 
 # Doctors of science darkest; staff without a degree a light grey.
 DEGREE_COLORS = {

@@ -9,8 +9,8 @@ import plotly.graph_objects as go
 
 from sapat.charts.common import empty as _empty
 from sapat.charts.common import titled
+from sapat.formats import number
 from sapat.i18n import code_label, translate
-from sapat.report.formats import number
 
 GROUP_COLORS = {
     "students": "#1F4E79",

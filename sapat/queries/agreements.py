@@ -8,20 +8,27 @@ import duckdb
 import pandas as pd
 
 from sapat import db
+from sapat.academic_year import AcademicYear, start_year_of_date_sql, start_year_sql
+from sapat.queries.mobility import NOT_WITHDRAWN
 
 # From no action needed to too late; the register lists the most urgent first (URGENCY).
 VALIDITY = ("open_ended", "valid", "expiring", "expired")
 URGENCY = ("expiring", "expired", "valid", "open_ended")
+# An agreement in force with no mobility in this many academic years (the current one
+# included) is dormant, unless the reader asks for another window.
+DORMANT_YEARS = 2
+# An agreement in force ending within this many months is expiring.
+EXPIRING_MONTHS = 6
 
 # Mobility that happened or is planned (withdrawn applications are not mobility), each row
 # with its partner's matching key: the canonical name when a spelling is known in
 # `institutions`, else the typed name itself, both in the norm_name form (migration 005).
 # Rows are counted per spelling, year, scope and country first (n), and the key is computed
 # once per distinct spelling: the work no longer grows with the number of mobility rows.
-_MOBILITY = """
+_MOBILITY = f"""
     WITH g AS MATERIALIZED (
         SELECT partner_institution, academic_year, scope, partner_country, count(*) AS n
-        FROM mobility WHERE status <> 'withdrawn' GROUP BY ALL
+        FROM mobility WHERE {NOT_WITHDRAWN} GROUP BY ALL
     ),
     k AS MATERIALIZED (
         SELECT d.partner_institution,
@@ -33,7 +40,7 @@ _MOBILITY = """
         WHERE norm_name(d.partner_institution) <> ''
     )
     SELECT g.academic_year, g.scope, g.partner_country,
-           TRY_CAST(left(g.academic_year, 4) AS INTEGER) AS year_start,
+           {start_year_sql("g.academic_year")} AS year_start,
            k.partner, k.canonical, k.pkey, g.n
     FROM g JOIN k ON k.partner_institution = g.partner_institution
 """
@@ -87,11 +94,6 @@ _COLUMNS = (
 )
 
 
-def academic_year_start(day: dt.date) -> int:
-    """The first calendar year of the academic year holding ``day`` (it starts 1 September)."""
-    return day.year if day.month >= 9 else day.year - 1
-
-
 def like_pattern(text: str) -> str:
     r"""A contains-pattern for ILIKE … ESCAPE '\' matching ``text`` literally (% and _ too)."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -123,7 +125,7 @@ def register(
     types: tuple = (),
     countries: tuple = (),
     faculties: tuple = (),
-    months: int = 6,
+    months: int = EXPIRING_MONTHS,
 ) -> pd.DataFrame:
     """The agreements matching the filters, each with its days left and validity.
 
@@ -182,7 +184,9 @@ def _strings(values: tuple) -> list[str]:
     return [str(v) for v in values]
 
 
-def expiring(conn: duckdb.DuckDBPyConnection, today: dt.date, months: int = 6) -> pd.DataFrame:
+def expiring(
+    conn: duckdb.DuckDBPyConnection, today: dt.date, months: int = EXPIRING_MONTHS
+) -> pd.DataFrame:
     """Active agreements ending between today and today + ``months`` (both included)."""
     return conn.execute(
         f"""
@@ -207,15 +211,14 @@ def signed(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every agreement's partner, signing date and the academic year it was signed in.
 
     Columns: agreement_id, partner_institution, signed_date, year_start (the first calendar
-    year of that academic year, as ``academic_year_start``; NULL without a date). ``register``
+    year of that academic year, as ``AcademicYear.of``; NULL without a date). ``register``
     has the dates too, but matches every known spelling of the partner for its search, which a
     count of signatures does not need.
     """
     return conn.execute(
-        """
+        f"""
         SELECT agreement_id, partner_institution, signed_date,
-               CASE WHEN month(signed_date) >= 9 THEN year(signed_date)
-                    ELSE year(signed_date) - 1 END AS year_start
+               {start_year_of_date_sql("signed_date")} AS year_start
         FROM agreements
         """
     ).df()
@@ -254,14 +257,16 @@ def utilisation(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
-def dormant(conn: duckdb.DuckDBPyConnection, today: dt.date, years: int = 2) -> pd.DataFrame:
+def dormant(
+    conn: duckdb.DuckDBPyConnection, today: dt.date, years: int = DORMANT_YEARS
+) -> pd.DataFrame:
     """Agreements in force today with no mobility in the last ``years`` academic years.
 
     The window ends with the academic year of ``today`` (2026-11-21 is in 2026-2027), so
     ``years=2`` looks at 2025-2026 and 2026-2027. Expired, terminated and draft agreements
     are never dormant: they are not expected to carry mobility.
     """
-    last = academic_year_start(today)
+    last = AcademicYear.of(today).start_year
     return conn.execute(
         f"""
         WITH a AS ({_AGREEMENTS}), m AS ({_MOBILITY}),
@@ -323,7 +328,10 @@ def partners_without_agreement(
 
 
 def summary(
-    conn: duckdb.DuckDBPyConnection, today: dt.date, years: int = 2, months: int = 6
+    conn: duckdb.DuckDBPyConnection,
+    today: dt.date,
+    years: int = DORMANT_YEARS,
+    months: int = EXPIRING_MONTHS,
 ) -> dict[str, int]:
     """Headline counts of the page: the same rules as the lists they summarise."""
     total, active = db.first(

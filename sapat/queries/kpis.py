@@ -7,7 +7,6 @@ here then reads its *effective* values (``effective_sql``): the measure's value 
 
 from __future__ import annotations
 
-import math
 from datetime import datetime
 from typing import Any
 
@@ -15,9 +14,10 @@ import duckdb
 import pandas as pd
 
 from sapat import db
+from sapat.academic_year import AcademicYear
+from sapat.formats import is_number
 from sapat.i18n import translate
 from sapat.queries import measures
-from sapat.queries.mobility import academic_year_end
 
 STATUSES = ("on_track", "at_risk", "off_track", "no_target", "no_value")
 # The order in which a scorecard shows statuses: what needs attention first.
@@ -41,9 +41,9 @@ def classify(
     value >= target - margin * |target| is 'at_risk', else 'off_track'; lower_is_better
     mirrors it (target + margin * |target|). A target of 0 has a band 0 wide.
     """
-    if not _finite(value):
+    if not is_number(value):
         return "no_value"
-    if not _finite(target):
+    if not is_number(target):
         return "no_target"
     band = margin * abs(target)
     if direction == "higher_is_better":
@@ -342,7 +342,7 @@ def reported_year(
     years up to that one, the KPIs page's rule picks: the latest year in which most KPIs
     are measured, else the latest year with any KPI. ``known``: ``years(conn)``, if fetched.
     """
-    end = academic_year_end(academic_year)
+    end = AcademicYear.parse(academic_year).end_year
     candidates = [y for y in (years(conn) if known is None else known) if y <= end]
     for year in candidates:
         counts = status_counts(conn, year)
@@ -445,13 +445,3 @@ def unlink(conn: duckdb.DuckDBPyConnection, code: str, user: str) -> bool:
         db.audit(tx, user, "kpi_unlinked", f"{code} (was {before[0]})")
         db.bump_data_version(tx)
     return True
-
-
-def _finite(x: object) -> bool:
-    """A usable number: not None, NaN, ±infinity, pd.NA or a bool."""
-    if x is None or isinstance(x, bool):
-        return False
-    try:
-        return math.isfinite(x)
-    except TypeError:
-        return False

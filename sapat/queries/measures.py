@@ -7,10 +7,12 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
+from sapat.academic_year import AcademicYear, end_year_sql
+
 UNIVERSITY = "university"
 # An academic year counts towards the calendar year it ends in (2025-2026 → 2026), as the
 # KPIs of exchange students do; staff composition and the staff rating are calendar years.
-_ACADEMIC_YEAR = "CAST(right(academic_year, 4) AS INTEGER)"
+_ACADEMIC_YEAR = end_year_sql("academic_year")
 # The privacy floor: no figure is shown of fewer people than this, and no aggregate is built
 # from a group that small. Were the university's figure to include a hidden faculty, the
 # shown faculties' figures and headcounts would give it back by subtraction,
@@ -133,7 +135,7 @@ MEASURES: dict[str, Measure] = {
 
 def year_label(name: str, year: int) -> str:
     """How a measure's year is written: '2025-2026' for academic years, else '2026'."""
-    return f"{year - 1}-{year}" if MEASURES[name].year == _ACADEMIC_YEAR else str(year)
+    return str(AcademicYear.ending_in(year) if MEASURES[name].year == _ACADEMIC_YEAR else year)
 
 
 def measure_sql(name: str) -> str:

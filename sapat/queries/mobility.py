@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, fields
 
 import duckdb
 import pandas as pd
 
 from sapat import db
+from sapat.academic_year import AcademicYear, start_year_sql
 
 
 @dataclass(frozen=True)
@@ -76,9 +76,9 @@ FLAGGED_COLUMNS = (
     "study_semester",
 )
 
-_ACADEMIC_YEAR = re.compile(r"^(\d{4})-(\d{4})$")
-# Withdrawn applications are not mobility: no count, chart or flag on the page includes them.
-_NOT_WITHDRAWN = "status <> 'withdrawn'"
+# Withdrawn applications are not mobility: no count, chart, flag, agreement's use or overview
+# figure includes them.
+NOT_WITHDRAWN = "status <> 'withdrawn'"
 _STUDENT = "starts_with(participant_category, 'student_')"
 _STAFF = "participant_category IN ('academic_staff', 'admin_staff')"
 
@@ -131,7 +131,7 @@ assert tuple(_RULE_SQL) == RULES
 
 def _filter_sql(f: MobilityFilter, *, skip_years: bool = False) -> tuple[str, dict[str, list]]:
     """The WHERE condition of ``f`` (withdrawn rows always out) and its bound parameters."""
-    conditions, params = [_NOT_WITHDRAWN], {}
+    conditions, params = [NOT_WITHDRAWN], {}
     for name, column in FILTER_COLUMNS.items():
         values = getattr(f, name)
         if not values or (skip_years and name == "years"):
@@ -146,30 +146,6 @@ def _df(conn: duckdb.DuckDBPyConnection, sql: str, params: dict) -> pd.DataFrame
     return conn.execute(sql, params).df()
 
 
-def previous_academic_year(year: str) -> str:
-    """'2024-2025' → '2023-2024'; anything not shaped like an academic year raises ValueError."""
-    m = _ACADEMIC_YEAR.match(year or "")
-    if not m:
-        raise ValueError(f"not an academic year: {year!r}")
-    start = int(m[1])
-    return f"{start - 1}-{start}"
-
-
-def academic_year_end(year: str) -> int:
-    """'2024-2025' → 2025, the calendar year it ends in (KPI and ranking years are read up to
-    it); anything not shaped like an academic year raises ValueError."""
-    m = _ACADEMIC_YEAR.match(year or "")
-    if not m:
-        raise ValueError(f"not an academic year: {year!r}")
-    return int(m[2])
-
-
-def is_academic_year(text: object) -> bool:
-    """'2024-2025' is one; '2024-2026', '2024/25' and non-strings are not."""
-    m = _ACADEMIC_YEAR.match(text) if isinstance(text, str) else None
-    return bool(m) and int(m[2]) == int(m[1]) + 1
-
-
 def options(conn: duckdb.DuckDBPyConnection) -> dict[str, list]:
     """Distinct values present (withdrawn rows aside) per MobilityFilter field, sorted.
 
@@ -182,7 +158,7 @@ def options(conn: duckdb.DuckDBPyConnection) -> dict[str, list]:
     rows = conn.execute(
         f"""
         SELECT {", ".join(columns)}, [{which}] AS present
-        FROM mobility WHERE {_NOT_WITHDRAWN}
+        FROM mobility WHERE {NOT_WITHDRAWN}
         GROUP BY GROUPING SETS ({sets})
         """
     ).fetchall()
@@ -205,7 +181,7 @@ def headline(conn: duckdb.DuckDBPyConnection, f: MobilityFilter, year: str) -> p
     mobilities (domestic mobility's partner country is Kyrgyzstan).
     """
     where, params = _filter_sql(f, skip_years=True)
-    params |= {"year": year, "prev": previous_academic_year(year)}
+    params |= {"year": year, "prev": str(AcademicYear.parse(year).previous())}
     measures = ", ".join(f"('{m}', {i})" for i, m in enumerate(MEASURES))
     return _df(
         conn,
@@ -232,7 +208,7 @@ def headline(conn: duckdb.DuckDBPyConnection, f: MobilityFilter, year: str) -> p
         prev_present AS (
             SELECT count(*) > 0 AS present FROM (
                 SELECT 1 FROM mobility
-                WHERE academic_year = $prev AND {_NOT_WITHDRAWN} LIMIT 1
+                WHERE academic_year = $prev AND {NOT_WITHDRAWN} LIMIT 1
             )
         )
         SELECT ms.measure,
@@ -349,11 +325,11 @@ def exchange_ratios(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         f"""
         WITH ex AS (
             SELECT academic_year,
-                   TRY_CAST(left(academic_year, 4) AS INTEGER) AS kpi_year,
+                   {start_year_sql("academic_year")} AS kpi_year,
                    count(*) FILTER (direction = 'incoming') AS inbound_students,
                    count(*) FILTER (direction = 'outgoing') AS outbound_students
             FROM mobility
-            WHERE {_NOT_WITHDRAWN} AND scope = 'international' AND {_STUDENT}
+            WHERE {NOT_WITHDRAWN} AND scope = 'international' AND {_STUDENT}
             GROUP BY academic_year
         )
         SELECT ex.academic_year, ex.kpi_year, k.value AS students_total,

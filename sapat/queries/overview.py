@@ -9,7 +9,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from sapat.queries.mobility import is_academic_year
+from sapat.academic_year import AcademicYear, ending_in_sql
+from sapat.queries.mobility import NOT_WITHDRAWN, MobilityFilter, trend
 from sapat.queries.rankings import home_institution
 
 __all__ = [
@@ -91,15 +92,9 @@ def latest_rankings(conn: duckdb.DuckDBPyConnection, as_of: int | None = None) -
 
 
 def mobility_by_year(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Participants per academic year and direction (withdrawn applications not counted)."""
-    return _df(
-        conn,
-        """
-        SELECT academic_year, direction, count(*) AS participants
-        FROM mobility WHERE status <> 'withdrawn'
-        GROUP BY ALL ORDER BY academic_year, direction
-        """,
-    )
+    """Participants per academic year and direction (withdrawn applications not counted):
+    the mobility page's ``trend`` with no filter."""
+    return trend(conn, MobilityFilter())
 
 
 def available_years(conn: duckdb.DuckDBPyConnection) -> list[str]:
@@ -115,20 +110,20 @@ def available_years(conn: duckdb.DuckDBPyConnection) -> list[str]:
     rows = conn.execute(
         f"""
         WITH {kpis.effective_sql(conn)}
-        SELECT DISTINCT academic_year FROM mobility WHERE status <> 'withdrawn'
+        SELECT DISTINCT academic_year FROM mobility WHERE {NOT_WITHDRAWN}
         UNION
         SELECT DISTINCT academic_year FROM exam_results
         UNION
         SELECT DISTINCT academic_year FROM graduates
         UNION
-        SELECT DISTINCT CAST(year - 1 AS VARCHAR) || '-' || CAST(year AS VARCHAR)
+        SELECT DISTINCT {ending_in_sql("year")}
         FROM kpi_eff WHERE unit_scope = 'university'
         UNION
-        SELECT DISTINCT CAST(r.year - 1 AS VARCHAR) || '-' || CAST(r.year AS VARCHAR)
+        SELECT DISTINCT {ending_in_sql("r.year")}
         FROM ranking_results r JOIN institutions i ON i.name = r.institution AND i.is_home
         """
     ).fetchall()
-    return sorted({r[0] for r in rows if is_academic_year(r[0])}, reverse=True)
+    return sorted({r[0] for r in rows if AcademicYear.is_valid(r[0])}, reverse=True)
 
 
 def alerts(conn: duckdb.DuckDBPyConnection, today: dt.date) -> list[Alert]:

@@ -7,8 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import duckdb
 
+from sapat import formats as fmt
 from sapat.i18n import LANGUAGES
-from sapat.report import formats as fmt
 from sapat.report.context import MAX_SLIDES, DeckContext, empty_slide, notes, sentence
 from sapat.report.sections import BY_KEY
 from sapat.report.spec import SECTIONS, DeckSpec, SlideSpec

@@ -14,9 +14,10 @@ import plotly.graph_objects as go
 
 from sapat import formats as fmt
 from sapat import identity
+from sapat.academic_year import AcademicYear
 from sapat.charts import mobility as mob_charts
 from sapat.charts.common import empty as empty_figure
-from sapat.i18n import translate
+from sapat.i18n import localized, translate
 from sapat.queries import accreditation as acq
 from sapat.queries import agreements as agq
 from sapat.queries import kpis as kq
@@ -60,8 +61,8 @@ class DeckContext:
             if home
             else translate("report.university_unknown", lang)
         )
-        prev = mq.previous_academic_year(year)  # ValueError for anything else
-        end = mq.academic_year_end(year)
+        academic = AcademicYear.parse(year)  # ValueError for anything else
+        prev, end = str(academic.previous()), academic.end_year
         return cls(conn, year, prev, end, lang, today, home, university)
 
     def with_conn(self, conn: duckdb.DuckDBPyConnection) -> DeckContext:
@@ -297,8 +298,4 @@ def program_name(row: Any, lang: str) -> str:
     code = row.get("program_code")
     if not isinstance(code, str):
         return translate("accreditation.institution", lang)
-    for column in (f"name_{lang}", "name_en", "name_ru", "name_ky"):
-        value = row.get(column)
-        if isinstance(value, str) and value.strip():
-            return value
-    return code
+    return localized(row, "name", lang) or code

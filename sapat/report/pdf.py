@@ -32,6 +32,14 @@ def _tool(name: str) -> str:
     return path
 
 
+def _run(command: list[str], timeout: int, name: str) -> subprocess.CompletedProcess:
+    """``command`` run to its end, its output captured; PdfFailed when it takes too long."""
+    try:
+        return subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired as error:
+        raise PdfFailed(f"{name} took longer than {timeout} s") from error
+
+
 def to_pdf(pptx: bytes) -> bytes:
     """``pptx`` converted to PDF by ``soffice --headless``, one page per slide.
 
@@ -60,12 +68,7 @@ def to_pdf(pptx: bytes) -> bytes:
             str(out),
             str(source),
         ]
-        try:
-            result = subprocess.run(
-                command, capture_output=True, text=True, timeout=CONVERT_TIMEOUT, check=False
-            )
-        except subprocess.TimeoutExpired as error:
-            raise PdfFailed(f"LibreOffice took longer than {CONVERT_TIMEOUT} s") from error
+        result = _run(command, CONVERT_TIMEOUT, "LibreOffice")
         pdf = out / "deck.pdf"
         if result.returncode != 0 or not pdf.is_file() or pdf.stat().st_size == 0:
             detail = (result.stderr or result.stdout).strip()[-500:]
@@ -111,12 +114,7 @@ def page_png(pdf: bytes, page: int = 1, dpi: int = 60) -> bytes:
             str(work / "deck.pdf"),
             str(work / "page"),
         ]
-        try:
-            result = subprocess.run(
-                command, capture_output=True, text=True, timeout=PREVIEW_TIMEOUT, check=False
-            )
-        except subprocess.TimeoutExpired as error:
-            raise PdfFailed(f"pdftoppm took longer than {PREVIEW_TIMEOUT} s") from error
+        result = _run(command, PREVIEW_TIMEOUT, "pdftoppm")
         png = work / "page.png"
         if result.returncode != 0 or not png.is_file():
             raise PdfFailed(f"pdftoppm could not draw page {page}: {result.stderr.strip()[-300:]}")

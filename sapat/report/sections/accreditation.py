@@ -6,11 +6,11 @@ import datetime as dt
 
 import pandas as pd
 
+from sapat import formats as fmt
 from sapat.charts import accreditation as acc_charts
 from sapat.i18n import code_label
 from sapat.queries import accreditation as acq
 from sapat.queries import overview as oq
-from sapat.report import formats as fmt
 from sapat.report.context import (
     DeckContext,
     Risk,

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 
+from sapat import formats as fmt
+from sapat.academic_year import AcademicYear
 from sapat.charts import agreements as agr_charts
 from sapat.i18n import code_label
 from sapat.queries import agreements as agq
 from sapat.queries import overview as oq
-from sapat.report import formats as fmt
 from sapat.report.context import (
     NOTES_ROWS,
     DeckContext,
@@ -24,7 +25,6 @@ from sapat.report.context import (
 from sapat.report.spec import SlideSpec
 
 KEY = "agreements"
-DORMANT_YEARS = 2  # as on the overview and the agreements page
 # A slide shows about a dozen rows of the agreement-use heatmap legibly.
 HEATMAP_ROWS = 12
 
@@ -34,7 +34,7 @@ def _countries(ctx: DeckContext) -> pd.DataFrame:
 
 
 def _dormant(ctx: DeckContext) -> pd.DataFrame:
-    return ctx.cached("dormant", lambda: agq.dormant(ctx.conn, ctx.today, DORMANT_YEARS))
+    return ctx.cached("dormant", lambda: agq.dormant(ctx.conn, ctx.today, agq.DORMANT_YEARS))
 
 
 def _expiring(ctx: DeckContext) -> pd.DataFrame:
@@ -80,10 +80,10 @@ def _map(ctx: DeckContext) -> SlideSpec:
 def _types(ctx: DeckContext) -> SlideSpec:
     types = agq.by_type_status(ctx.conn)
     signed = agq.signed(ctx.conn)
-    start = ctx.end - 1  # the first calendar year of the deck's academic year
-    this_year = signed[signed["year_start"] == start]
+    year = AcademicYear.parse(ctx.year)
+    this_year = signed[signed["year_start"] == year.start_year]
     now = len(this_year)
-    before = int((signed["year_start"] == start - 1).sum())
+    before = int((signed["year_start"] == year.previous().start_year).sum())
     totals = types.groupby("agreement_type")["agreements"].sum().sort_values(ascending=False)
     headline = join(
         ctx,
@@ -135,7 +135,7 @@ def _use(ctx: DeckContext) -> SlideSpec | None:
     headline = join(
         ctx,
         change(ctx, ctx.t("report.subject.used"), now, before),
-        ctx.t("report.agreements.dormant_tail", count=ctx.n(len(dormant)), years=DORMANT_YEARS),
+        ctx.t("report.agreements.dormant_tail", count=ctx.n(len(dormant)), years=agq.DORMANT_YEARS),
     )
     this_year = (
         use[use["academic_year"] == ctx.year]
@@ -149,7 +149,7 @@ def _use(ctx: DeckContext) -> SlideSpec | None:
         notes.append(
             ctx.t(
                 "report.notes.dormant",
-                years=DORMANT_YEARS,
+                years=agq.DORMANT_YEARS,
                 partners=names(ctx, list(dormant["partner_institution"])),
             )
         )

@@ -6,17 +6,16 @@ from typing import Any
 
 import pandas as pd
 
+from sapat import formats as fmt
 from sapat.charts import kpis as kpi_charts
-from sapat.i18n import code_label, translate
+from sapat.i18n import code_label, localized
 from sapat.queries import kpis as kq
 from sapat.queries import overview as oq
-from sapat.report import formats as fmt
 from sapat.report.context import (
     DeckContext,
     Risk,
     Section,
     alert_risks,
-    finite,
     lower_first,
     names,
     slide,
@@ -27,30 +26,29 @@ KEY = "kpis"
 
 
 def _value(ctx: DeckContext, value: object, unit: str | None) -> str:
-    """A KPI value in the deck's locale, with its unit (percent KPIs are stored as 0–100)."""
-    if not finite(value):
-        return fmt.DASH
-    value = float(value)  # type: ignore[arg-type]
-    if unit == "percent":
-        return ctx.pct(value / 100, 1)
-    if unit in ("count", "rank"):
-        return ctx.n(value)
-    if unit in ("ratio", "score"):
-        return ctx.n(value, 2)
-    if unit == "som":
-        return translate("kpis.amount_som", ctx.lang, amount=ctx.n(value))
-    if unit == "usd":
-        return fmt.money(value, "USD", ctx.lang)
-    return ctx.n(value, 0 if value == int(value) else 2)
+    """A KPI value in the deck's locale, with its unit, as the KPIs page writes it."""
+    return kpi_charts.format_value(value, unit, ctx.lang)
 
 
 def _name(row: Any, lang: str) -> str:
-    name = row.get(f"name_{lang}")
-    return name if isinstance(name, str) and name.strip() else str(row.get("code"))
+    # As the agency charts name a KPI: in the deck's language, else by its code.
+    return localized(row, "name", lang, others=False) or str(row.get("code"))
 
 
 def _status_text(status: str, lang: str) -> str:
     return lower_first(kpi_charts.status_label(status, lang))
+
+
+def _note(ctx: DeckContext, key: str, unit: str | None, row: Any, **label: object) -> str:
+    """One KPI figure read out in the notes: its value and target in ``unit``, its status.
+    ``row``: a Series or an ``itertuples()`` row with value, target and status."""
+    return ctx.t(
+        key,
+        **label,
+        value=_value(ctx, row.value, unit),
+        target=_value(ctx, row.target, unit),
+        status=_status_text(row.status, ctx.lang),
+    )
 
 
 def slides(ctx: DeckContext) -> list[SlideSpec]:
@@ -87,15 +85,7 @@ def _status(ctx: DeckContext, year: int, card: pd.DataFrame) -> SlideSpec:
             )
         )
     for _, row in card.iterrows():
-        notes.append(
-            ctx.t(
-                "report.notes.kpi",
-                name=_name(row, ctx.lang),
-                value=_value(ctx, row["value"], row["unit"]),
-                target=_value(ctx, row["target"], row["unit"]),
-                status=_status_text(row["status"], ctx.lang),
-            )
-        )
+        notes.append(_note(ctx, "report.notes.kpi", row["unit"], row, name=_name(row, ctx.lang)))
     return slide(
         ctx,
         KEY,
@@ -142,7 +132,7 @@ def _history(ctx: DeckContext, year: int, row: pd.Series) -> SlideSpec:
         "target": _value(ctx, row["target"], unit),
         "status": _status_text(row["status"], ctx.lang),
     }
-    if finite(row["previous_value"]):
+    if fmt.is_number(row["previous_value"]):
         headline = ctx.t(
             "report.kpis.history_headline",
             **params,
@@ -153,15 +143,7 @@ def _history(ctx: DeckContext, year: int, row: pd.Series) -> SlideSpec:
         headline = ctx.t("report.kpis.history_no_previous", **params)
     notes = [kpi_charts.direction_label(row["direction"], ctx.lang)]
     for h in history.itertuples():
-        notes.append(
-            ctx.t(
-                "report.notes.kpi_year_value",
-                year=h.year,
-                value=_value(ctx, h.value, unit),
-                target=_value(ctx, h.target, unit),
-                status=_status_text(h.status, ctx.lang),
-            )
-        )
+        notes.append(_note(ctx, "report.notes.kpi_year_value", unit, h, year=h.year))
     return slide(
         ctx,
         KEY,
@@ -178,7 +160,7 @@ def _faculty(ctx: DeckContext, year: int, card: pd.DataFrame) -> SlideSpec | Non
     split = kq.faculty_codes(ctx.conn, year)
     for _, row in card[card["code"].isin(split)].iterrows():
         frame = kq.by_faculty(ctx.conn, row["code"], year)
-        measured = frame[frame["value"].map(finite)] if not frame.empty else frame
+        measured = frame[frame["value"].map(fmt.is_number)] if not frame.empty else frame
         if len(measured) < 2:
             continue
         off = int((measured["status"] == "off_track").sum())
@@ -194,13 +176,7 @@ def _faculty(ctx: DeckContext, year: int, card: pd.DataFrame) -> SlideSpec | Non
     notes = [kpi_charts.direction_label(row["direction"], ctx.lang)]
     for f in frame.itertuples():
         notes.append(
-            ctx.t(
-                "report.notes.kpi",
-                name=code_label(f.unit_scope, ctx.lang),
-                value=_value(ctx, f.value, unit),
-                target=_value(ctx, f.target, unit),
-                status=_status_text(f.status, ctx.lang),
-            )
+            _note(ctx, "report.notes.kpi", unit, f, name=code_label(f.unit_scope, ctx.lang))
         )
     return slide(
         ctx,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from sapat import formats as fmt
 from sapat.charts import mobility as mob_charts
 from sapat.i18n import translate
 from sapat.queries import mobility as mq
-from sapat.report import formats as fmt
 from sapat.report.context import (
     NOTES_ROWS,
     DeckContext,
@@ -14,7 +14,6 @@ from sapat.report.context import (
     alert_risks,
     change,
     country,
-    finite,
     join,
     lower_first,
     slide,
@@ -79,7 +78,7 @@ def _trend(ctx: DeckContext, years: tuple[str, ...]) -> SlideSpec:
     for row in head.itertuples():
         notes.append(
             f"{translate(f'mobility.measure.{row.measure}', ctx.lang)}: {ctx.n(row.value)}"
-            f" ({ctx.prev}: {ctx.n(row.previous) if finite(row.previous) else fmt.DASH})"
+            f" ({ctx.prev}: {ctx.n(row.previous) if fmt.is_number(row.previous) else fmt.DASH})"
         )
     return slide(
         ctx,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from sapat import formats as fmt
 from sapat.charts import quality as quality_charts
 from sapat.charts import staff as staff_charts
 from sapat.charts import surveys as survey_charts
@@ -11,14 +12,12 @@ from sapat.i18n import code_label, translate
 from sapat.queries import quality as qq
 from sapat.queries import staff as sq
 from sapat.queries import surveys as svq
-from sapat.report import formats as fmt
 from sapat.report.context import (
     NBSP,
     DeckContext,
     Risk,
     Section,
     change,
-    finite,
     is_text,
     join,
     lower_first,
@@ -34,7 +33,7 @@ KEY = "quality"
 
 def _rate(ctx: DeckContext, value: object) -> str:
     """A rate stored as 0–100 (pass rates, employment) as the locale writes a percentage."""
-    return ctx.pct(float(value) / 100, 1) if finite(value) else fmt.DASH  # type: ignore[arg-type]
+    return ctx.pct(float(value) / 100, 1) if fmt.is_number(value) else fmt.DASH  # type: ignore[arg-type]
 
 
 def _pp(ctx: DeckContext, value: str) -> str:
@@ -145,7 +144,7 @@ def _rates(ctx: DeckContext) -> SlideSpec | None:
     by_year = rates.pivot_table(
         index="academic_year", columns="session_type", values="pass_rate", aggfunc="first"
     )
-    if "regular" not in by_year or not finite(by_year["regular"].get(ctx.year)):
+    if "regular" not in by_year or not fmt.is_number(by_year["regular"].get(ctx.year)):
         return None
     regular = by_year["regular"].dropna()
     now = regular[ctx.year]
@@ -163,7 +162,7 @@ def _rates(ctx: DeckContext) -> SlideSpec | None:
     retake = by_year["retake"].get(ctx.year) if "retake" in by_year else None
     headline = (
         join(ctx, lead, ctx.t("report.quality.retake", rate=_rate(ctx, retake)))
-        if finite(retake)
+        if fmt.is_number(retake)
         else lead
     )
     notes = [ctx.t("report.notes.pass_rates")]
@@ -309,7 +308,7 @@ def _staff(ctx: DeckContext) -> SlideSpec | None:
     total = trend.loc[year]
     share, before = total["degree_share"], trend["degree_share"].get(year - 1)
     params = {"year": year, "share": ctx.pct(share, 1)}
-    if finite(before):
+    if fmt.is_number(before):
         lead = ctx.t(
             "report.quality.staff_share_change",
             **params,
@@ -407,14 +406,14 @@ def _graduates(ctx: DeckContext) -> SlideSpec | None:
     grads = ctx.cached("graduates", lambda: qq.graduates_by_year(ctx.conn))
     grads = grads[grads["academic_year"] <= ctx.year]
     counts = grads.set_index("academic_year")["graduates_total"]
-    if not finite(counts.get(ctx.year)):
+    if not fmt.is_number(counts.get(ctx.year)):
         return _surveys(ctx)
     before = counts.get(ctx.prev)
     lead = change(
         ctx,
         ctx.t("report.subject.graduates"),
         int(counts[ctx.year]),
-        int(before) if finite(before) else None,
+        int(before) if fmt.is_number(before) else None,
     )
     known = grads.dropna(subset=["employment_rate"])
     headline = lead

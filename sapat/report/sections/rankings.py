@@ -6,18 +6,17 @@ from typing import Any
 
 import pandas as pd
 
+from sapat import formats as fmt
 from sapat.charts import rankings as rank_charts
 from sapat.display import rank_delta
 from sapat.i18n import code_label, translate
 from sapat.queries import overview as oq
 from sapat.queries import rankings as rq
-from sapat.report import formats as fmt
 from sapat.report.context import (
     DeckContext,
     Risk,
     Section,
     alert_risks,
-    finite,
     is_text,
     slide,
 )
@@ -53,7 +52,7 @@ def _rank_sentence(ctx: DeckContext, row: Any) -> str:
         "edition": row.year,
         "rank": row.rank_display,
         "previous": row.prev_display,
-        "prev_edition": int(row.prev_year) if finite(row.prev_year) else None,
+        "prev_edition": int(row.prev_year) if fmt.is_number(row.prev_year) else None,
     }
     if not isinstance(row.prev_display, str) or params["prev_edition"] is None:
         return ctx.t("report.rankings.lead_new", **params)
@@ -66,7 +65,7 @@ def _edition_notes(ctx: DeckContext, label: str, hist: pd.DataFrame) -> list[str
     lines = [ctx.t("report.notes.editions", ranking=label)]
     for row in hist.itertuples():
         line = f"{row.year}: {row.rank_display}"
-        if finite(row.overall_score):
+        if fmt.is_number(row.overall_score):
             line += " · " + ctx.t("report.notes.overall", score=ctx.n(row.overall_score, 1))
         lines.append(line)
     return lines
@@ -177,7 +176,7 @@ def _indicators(ctx: DeckContext, codes: list[str]) -> SlideSpec | None:
                 indicator=name(row.indicator),
                 score=ctx.n(row.score, 1),
                 previous=ctx.n(row.prev_score, 1),
-                weight=ctx.pct(row.weight / 100) if finite(row.weight) else fmt.DASH,
+                weight=ctx.pct(row.weight / 100) if fmt.is_number(row.weight) else fmt.DASH,
             )
         )
     return slide(

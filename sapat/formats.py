@@ -1,4 +1,4 @@
-"""Numbers, percentages, money and dates as each deck language writes them (babel: ky, ru, en)."""
+"""Values as each language writes them (babel: ky, ru, en), and which values are numbers at all."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from babel.numbers import NumberPattern, format_currency, format_percent, parse_
 
 __all__ = [
     "date",
+    "is_number",
     "listing",
     "money",
     "number",
@@ -26,12 +27,13 @@ __all__ = [
 DASH = "—"  # a value that is not there
 
 
-def _finite(value: object) -> bool:
+def is_number(value: object) -> bool:
+    """A usable number: not None, NaN, NaT, pd.NA, ±infinity, a bool or text."""
     if value is None or isinstance(value, bool):
-        return False
+        return False  # a bool is an int to Python, never a figure to show
     try:
-        return math.isfinite(value)
-    except TypeError:
+        return math.isfinite(value)  # type: ignore[arg-type]
+    except TypeError:  # text, pd.NA, NaT and anything else that is not a number
         return False
 
 
@@ -57,7 +59,7 @@ def _number_pattern(decimals: int) -> NumberPattern:
 
 def number(value: object, lang: str, decimals: int = 0) -> str:
     """``value`` with the locale's grouping and decimal signs: 34 560,5 (ky, ru), 34,560.5 (en)."""
-    if not _finite(value):
+    if not is_number(value):
         return DASH
     # format_decimal() with the pattern and locale parsed once: a deck formats thousands.
     return _number_pattern(decimals).apply(_round(float(value), decimals), _locale(lang))
@@ -65,7 +67,7 @@ def number(value: object, lang: str, decimals: int = 0) -> str:
 
 def percent(fraction: object, lang: str, decimals: int = 0) -> str:
     """A share (0.31) as the locale writes a percentage: 31% (ky, en), 31 % (ru)."""
-    if not _finite(fraction):
+    if not is_number(fraction):
         return DASH
     pattern = _locale(lang).percent_formats[None].pattern
     if decimals > 0:
@@ -81,7 +83,7 @@ def _signs(lang: str) -> tuple[str, str]:
 
 def signed_percent(fraction: object, lang: str, decimals: int = 0) -> str:
     """A change as a signed percentage: +31% (en, ky), +31 % (ru), -4%; 0% has no sign."""
-    if not _finite(fraction):
+    if not is_number(fraction):
         return DASH
     text = percent(abs(float(fraction)), lang, decimals)
     if _round(abs(float(fraction)) * 100, decimals) == 0:
@@ -92,7 +94,7 @@ def signed_percent(fraction: object, lang: str, decimals: int = 0) -> str:
 
 def signed_number(value: object, lang: str, decimals: int = 0) -> str:
     """A change as a signed number: +3,2 (ky, ru), +3.2 (en); 0 has no sign."""
-    if not _finite(value):
+    if not is_number(value):
         return DASH
     text = number(abs(float(value)), lang, decimals)
     if _round(abs(float(value)), decimals) == 0:
@@ -103,7 +105,7 @@ def signed_number(value: object, lang: str, decimals: int = 0) -> str:
 
 def money(value: object, currency: str, lang: str) -> str:
     """A whole amount of money with the locale's currency sign and its place: $1,185,000."""
-    if not _finite(value):
+    if not is_number(value):
         return DASH
     pattern = _locale(lang).currency_formats["standard"].pattern.split(";")[0]
     pattern = pattern.replace("#,##0.00", "#,##0")
