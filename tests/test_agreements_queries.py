@@ -10,13 +10,14 @@ import pytest
 
 from sapat.academic_year import AcademicYear
 from sapat.queries import agreements as aq
+from tests.factories import insert
 
 TODAY = dt.date(2026, 11, 21)  # academic year 2026-2027
 KNU = "Kyrgyz National University named after J. Balasagyn"
 
 
 def add_institution(conn, name: str, aliases: list[str], country: str = "Kyrgyzstan") -> None:
-    conn.execute("INSERT INTO institutions VALUES (?, ?, ?, false)", [name, aliases, country])
+    insert(conn, "institutions", name=name, aliases=aliases, country=country)
 
 
 def add_agreement(

@@ -5,17 +5,15 @@ import pytest
 
 from sapat.charts.rankings import peer_scores, rank_history
 from sapat.queries import rankings as q
+from tests.factories import insert
 
 HOME = "Osh State University"
 
 
 @pytest.fixture
 def ranked(conn):
-    conn.execute(
-        "INSERT INTO institutions VALUES (?, ['ОшМУ'], 'Kyrgyzstan', true), "
-        "('Kyrgyz-Turkish Manas University', [], 'Kyrgyzstan', false)",
-        [HOME],
-    )
+    insert(conn, "institutions", name=HOME, aliases=["ОшМУ"], country="Kyrgyzstan", is_home=True)
+    insert(conn, "institutions", name="Kyrgyz-Turkish Manas University", country="Kyrgyzstan")
     rows = [
         ("qs_wur", 2024, HOME, "Kyrgyzstan", "851-900", 851, 900, False, True, None),
         ("qs_wur", 2025, HOME, "Kyrgyzstan", "801-850", 801, 850, False, True, None),
