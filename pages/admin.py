@@ -8,7 +8,7 @@ from sapat.display import format_date
 from sapat.downloads import table
 from sapat.i18n import LANGUAGE_NAMES, has, translate
 from sapat.queries import uploads as q
-from sapat.web import cursor, entry_guard, lang, t
+from sapat.web import cursor, entry_guard, lang, restore_from, t
 
 user = entry_guard(auth.is_admin)
 conn = cursor()
@@ -218,4 +218,36 @@ with backup_tab:
             "admin_backups",
             t("admin.backups_sheet"),
         )
-    st.markdown(t("admin.restore_steps", folder=str(folder), db=str(path)))
+    if taken_list:
+        st.subheader(t("admin.restore_title"))
+        st.caption(t("admin.restore_help"))
+        names = [b.path.name for b in taken_list]
+        chosen = st.selectbox(t("admin.restore_choose"), names, index=None, key="admin_restore")
+        restored = st.session_state.pop("_restored", None)
+        if restored:
+            st.success(restored)
+        if chosen is not None:
+            if st.session_state.get("_restore_pending") != chosen:
+                if st.button(t("admin.restore_button"), key="admin_restore_ask"):
+                    st.session_state["_restore_pending"] = chosen
+                    st.rerun()
+            else:
+                st.warning(t("admin.restore_confirm", file=chosen))
+                yes, no = st.columns(2)
+                if yes.button(t("admin.restore_yes"), type="primary", key="admin_restore_yes"):
+                    st.session_state.pop("_restore_pending", None)
+                    try:
+                        kept = restore_from(folder / chosen, user.username)
+                    except backup.BackupInvalid:
+                        st.error(t("admin.restore_invalid", file=chosen))
+                    except OSError as exc:
+                        st.error(t("admin.restore_failed", detail=str(exc)))
+                    else:
+                        st.session_state["_restored"] = t(
+                            "admin.restored", file=chosen, kept=str(kept or "—")
+                        )
+                        st.rerun()
+                if no.button(t("admin.restore_no"), key="admin_restore_no"):
+                    st.session_state.pop("_restore_pending", None)
+                    st.rerun()
+    st.caption(t("admin.restore_steps", folder=str(folder), db=str(path)))

@@ -13,7 +13,9 @@ import pandas as pd
 import streamlit as st
 
 from sapat import auth, db
+from sapat.countries import COUNTRY_COLUMNS, country_name
 from sapat.display import Delta, format_date
+from sapat.faculties import FACULTY_COLUMNS, FacultyNames, faculty_names
 from sapat.i18n import DEFAULT_LANGUAGE, LANGUAGES, code_label, has, localized, translate
 from schemas.registry import coded_columns
 
@@ -25,6 +27,9 @@ def _connection(path: str) -> duckdb.DuckDBPyConnection:
 
 
 _local = threading.local()
+# Bumped when the warehouse file is swapped (a restore): every thread's cursor is then
+# on a closed connection and is replaced at its next use.
+_opened = {"generation": 0}
 
 
 def cursor() -> duckdb.DuckDBPyConnection:
@@ -35,10 +40,39 @@ def cursor() -> duckdb.DuckDBPyConnection:
     must not be used by two threads at once.
     """
     path = str(db.resolve_db_path())
-    if getattr(_local, "path", None) != path:
+    mine = (path, _opened["generation"])
+    if getattr(_local, "opened", None) != mine:
         _local.cursor = _connection(path).cursor()
-        _local.path = path
+        _local.opened = mine
     return _local.cursor
+
+
+def restore_from(backup_path: Path, user: str) -> Path | None:
+    """Swap a backup in for the warehouse while the server runs; every session then sees it.
+
+    Uploads pause (the write lock), the process connection closes, the backup is checked
+    and put in place (the previous file kept, as the CLI keeps it), the connection reopens,
+    and cached query results are dropped: a restored warehouse may carry an older data
+    version, which must not find the newer results in the cache. Audited in the restored
+    warehouse. BackupInvalid, RestoreOntoItself or OSError leave the warehouse as it was.
+    """
+    from sapat import backup
+
+    path = db.resolve_db_path()
+    backup.read_version(backup_path)  # refused before anything is closed
+    with db._WRITE_LOCK:
+        _connection(str(path)).close()
+        _connection.clear()
+        _opened["generation"] += 1
+        try:
+            kept = backup.restore(backup_path, path)
+        finally:
+            conn = _connection(str(path))  # reopened (and migrated) whatever happened
+        with db.transaction(conn) as tx:
+            db.audit(tx, user, "restore", f"{Path(backup_path).name} (previous file: {kept})")
+            db.bump_data_version(tx)
+    st.cache_data.clear()
+    return kept
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
@@ -171,9 +205,20 @@ def t(key: str, /, **params: Any) -> str:
 PLOTLY_CONFIG = {"topojsonURL": "/app/static/topojson/", "displaylogo": False}
 
 
-def any_of(target: Any, label: str, values: list, key: str, coded: bool = True) -> tuple:
-    """A filter of several values, none chosen meaning all; codes in the user's language."""
-    shown = (lambda v: code_label(v, lang())) if coded else str
+def any_of(
+    target: Any,
+    label: str,
+    values: list,
+    key: str,
+    coded: bool = True,
+    shown: Callable[[Any], str] | None = None,
+) -> tuple:
+    """A filter of several values, none chosen meaning all; codes in the user's language.
+
+    ``shown`` writes a value otherwise (a faculty's name): the filter still returns values.
+    """
+    if shown is None:
+        shown = (lambda v: code_label(v, lang())) if coded else str
     chosen = target.multiselect(label, values, key=key, format_func=shown, placeholder=t("ui.all"))
     return tuple(chosen)
 
@@ -182,6 +227,27 @@ def lazy_tabs(key: str, labels: list[str]) -> Any:
     """Tabs of which only the open one is computed and drawn: a page asks ``tab.open``
     before it queries or draws, and choosing another tab reruns the page."""
     return st.tabs(labels, key=key, on_change="rerun")
+
+
+def faculties() -> FacultyNames:
+    """The faculties' names in the user's language, cached until the next upload."""
+    return query(faculty_names, lang())
+
+
+def faculty_label(code: object, short: bool = False) -> str:
+    """A faculty code as the user reads it: its name (``short``: short name), else the code."""
+    return faculties().label(code, short)
+
+
+def country_label(name: object) -> str:
+    """A country (any spelling or ISO code) by its name in the user's language."""
+    return country_name(name, lang())
+
+
+def with_names(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """A frame for a chart: faculty codes in ``columns`` (default: faculty, unit_scope) as
+    short names in the user's language; the chart draws them as they are."""
+    return faculties().named(frame, *columns)
 
 
 def chart(target: Any, figure: Any, key: str) -> None:
@@ -203,14 +269,18 @@ def header(column: str) -> str:
 def labelled(
     frame: pd.DataFrame, values: dict[str, Callable[[Any], str]] | None = None
 ) -> pd.DataFrame:
-    """A frame as users read it: coded values and headers in their language.
+    """A frame as users read it: coded values, faculties, countries and headers in their
+    language (a faculty by its full name: a table has the room).
 
     ``values`` maps further columns to functions that format their values.
     """
-    out = frame.copy()
+    out = faculties().named(frame, *FACULTY_COLUMNS, short=False)
     for column in CODED_COLUMNS:
         if column in out:
             out[column] = out[column].map(lambda v: code_label(v, lang()), na_action="ignore")
+    for column in COUNTRY_COLUMNS:
+        if column in out:
+            out[column] = out[column].map(country_label, na_action="ignore")
     for column, fmt in (values or {}).items():
         if column in out:
             out[column] = out[column].map(fmt, na_action="ignore")
