@@ -12,17 +12,19 @@ from pathlib import Path
 import pytest
 
 from pipelines.ingest import ingest_bytes, ingest_path
-from pipelines.mappings import (
-    MAPPINGS_DIR,
+from pipelines.mapping_transforms import (
     CellError,
-    MappingError,
     RowContext,
-    apply_mapping,
-    available_mappings,
-    load_mapping,
     month_end,
     month_start,
     months_to_days,
+)
+from pipelines.mappings import (
+    MAPPINGS_DIR,
+    MappingError,
+    apply_mapping,
+    available_mappings,
+    load_mapping,
 )
 from pipelines.readers import read_table
 from sapat.i18n import LANGUAGES, catalog, translate
