@@ -134,14 +134,28 @@ if indicators_tab.open:
 if peers_tab.open:
     with peers_tab:
         candidates = query(q.peer_candidates, ranking)
-        suggested = candidates[candidates["suggested"] & ~candidates["is_home"]][
-            "institution"
-        ].tolist()
+        others = candidates[~candidates["is_home"]]
+        groups = sorted(others["peer_group"].dropna().unique().tolist())
+        group = (
+            st.selectbox(
+                t("ui.peer_group"),
+                groups,
+                index=None,
+                key=f"peer_group_{ranking}",
+                placeholder=t("ui.peer_group_any"),
+            )
+            if groups
+            else None
+        )
+        if group is not None:
+            suggested = others[others["peer_group"] == group]["institution"].tolist()
+        else:
+            suggested = others[others["suggested"]]["institution"].tolist()[:4]
         peers = st.multiselect(
             t("ui.peers_choose"),
-            candidates[~candidates["is_home"]]["institution"].tolist(),
-            default=suggested[:4],
-            key=f"peers_{ranking}",
+            others["institution"].tolist(),
+            default=suggested,
+            key=f"peers_{ranking}_{group}",
             placeholder=t("ui.peers_placeholder"),
         )
         chosen = tuple(([home] if home else []) + peers)

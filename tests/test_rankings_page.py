@@ -83,3 +83,28 @@ def test_a_failing_page_shows_a_translated_message_not_a_traceback(demo_db, env_
     assert not at.exception
     assert [e.value for e in at.error] == [catalog("ky")["ui.error_generic"]]
     assert at.sidebar.selectbox[0].value == "ky"  # the frame is still there
+
+
+def test_the_peers_tab_offers_the_peer_groups_of_the_institutions(demo_db, env_db):
+    env_db(demo_db)
+    at = open_rankings()
+    at.session_state["ranking_tab"] = EN["ui.tab_peers"]
+    at.run()
+    ranking = at.selectbox(key="ranking").value
+    group = at.selectbox(key=f"peer_group_{ranking}")
+    assert "Kyrgyzstan" in group.options
+    group.select("Kyrgyzstan").run()
+    assert not at.exception
+    conn = duckdb.connect(str(demo_db))
+    members = {
+        r[0]
+        for r in conn.execute(
+            "SELECT DISTINCT r.institution FROM ranking_results r JOIN institutions i "
+            "ON i.name = r.institution WHERE r.ranking = ? AND i.peer_group = 'Kyrgyzstan' "
+            "AND NOT i.is_home",
+            [ranking],
+        ).fetchall()
+    }
+    conn.close()
+    chosen = at.multiselect(key=f"peers_{ranking}_Kyrgyzstan").value
+    assert members and set(chosen) == members

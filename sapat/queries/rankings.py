@@ -121,7 +121,10 @@ def methodology(conn: duckdb.DuckDBPyConnection, ranking: str, year: int) -> pd.
 
 
 def peer_candidates(conn: duckdb.DuckDBPyConnection, ranking: str) -> pd.DataFrame:
-    """Institutions of this ranking; Kyrgyz and Central Asian ones, and known peers, first."""
+    """Institutions of this ranking; Kyrgyz and Central Asian ones, and known peers, first.
+
+    ``peer_group`` is the comparison group the institutions dataset gives each (free text).
+    """
     return conn.execute(
         """
         WITH present AS (
@@ -130,7 +133,7 @@ def peer_candidates(conn: duckdb.DuckDBPyConnection, ranking: str) -> pd.DataFra
             FROM ranking_results WHERE ranking = $ranking GROUP BY institution
         )
         SELECT p.institution, coalesce(i.country, p.country) AS country, p.latest,
-               coalesce(i.is_home, false) AS is_home,
+               coalesce(i.is_home, false) AS is_home, i.peer_group,
                i.name IS NOT NULL
                  OR list_contains($central_asia, coalesce(i.country, p.country)) AS suggested
         FROM present p LEFT JOIN institutions i ON i.name = p.institution
