@@ -86,8 +86,22 @@ ALERT_PAGES = {
     "staff": "staff",
     "kpis": "kpis",
 }
+# The tab each alert is about, by its label's key: the link opens the page on that tab.
+ALERT_TABS = {
+    "expired": "ui.accreditation_tab_watch",
+    "expiring_90": "ui.accreditation_tab_watch",
+    "expiring_180": "ui.accreditation_tab_watch",
+    "overdue_actions": "ui.accreditation_tab_actions",
+    "expulsion_risk": "ui.mobility_tab_flags",
+    "degree_below": "ui.staff_tab_degree_share",
+    "pass_rate_drops": "ui.quality_tab_drops",
+    "dormant_agreements": "ui.agreements_tab_use",
+    "agreements_expiring": "ui.agreements_tab_expiring",
+    "ranking_drop": "ui.tab_position",
+}
 _by_path = {p.url_path: p for p in dashboards}
 st.session_state["_domain_pages"] = {d: _by_path[path] for d, path in ALERT_PAGES.items()}
+st.session_state["_alert_tabs"] = ALERT_TABS
 
 if user is None:
     # Nothing but the sign-in form is reachable. It answers at every page's address, so a

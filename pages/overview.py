@@ -14,7 +14,7 @@ from sapat.queries import mobility as mobility_q
 from sapat.queries import overview as q
 from sapat.queries.quality import DEFAULT_DROP_POINTS
 from sapat.settings import degree_threshold
-from sapat.web import card, chart, entry_guard, lang, query, t
+from sapat.web import TAB_PARAM, card, chart, entry_guard, lang, query, t
 
 # Where app.py leaves the page of each alert domain (queries.overview.DOMAINS) for this page.
 DOMAIN_PAGES_KEY = "_domain_pages"
@@ -137,4 +137,7 @@ with right.container(gap="xsmall"):
         if target is None:  # a domain without a page of its own: the alert still shows
             st.markdown(f"{icon} {label}")
         else:
-            st.page_link(target, label=label, icon=icon)
+            tab = st.session_state.get("_alert_tabs", {}).get(alert.key)
+            st.page_link(
+                target, label=label, icon=icon, query_params={TAB_PARAM: tab} if tab else None
+            )

@@ -215,17 +215,32 @@ def any_of(
 ) -> tuple:
     """A filter of several values, none chosen meaning all; codes in the user's language.
 
-    ``shown`` writes a value otherwise (a faculty's name): the filter still returns values.
+    ``shown`` writes a value otherwise (a faculty's name), and the values are listed in the
+    order of what it writes; the filter still returns the values.
     """
-    if shown is None:
+    if shown is not None:
+        values = sorted(values, key=shown)
+    else:
         shown = (lambda v: code_label(v, lang())) if coded else str
     chosen = target.multiselect(label, values, key=key, format_func=shown, placeholder=t("ui.all"))
     return tuple(chosen)
 
 
+TAB_PARAM = "tab"  # ?tab=<the tab label's key>: a link (an overview alert) opens that tab
+
+
 def lazy_tabs(key: str, labels: list[str]) -> Any:
     """Tabs of which only the open one is computed and drawn: a page asks ``tab.open``
-    before it queries or draws, and choosing another tab reruns the page."""
+    before it queries or draws, and choosing another tab reruns the page.
+
+    A link may name the tab to open (``?tab=ui.mobility_tab_flags``); it is taken once.
+    """
+    wanted = st.query_params.get(TAB_PARAM)
+    if wanted:
+        label = t(wanted) if has(wanted, lang()) else None
+        if label in labels:
+            st.session_state[key] = label
+        del st.query_params[TAB_PARAM]
     return st.tabs(labels, key=key, on_change="rerun")
 
 
