@@ -113,6 +113,10 @@ def test_rank_history_draws_bands_as_ranges_and_skips_unranked(ranked):
     the = rank_history(q.history(ranked, "the_wur", (HOME,)), "en", HOME)
     drawn = {c[2] for t in the.data for c in t.customdata}
     assert drawn == {"1501+"}  # the Reporter edition is listed under the chart, not drawn
+    # An open band is an arrow at its best rank, with no bar to an invented worse bound.
+    assert not [t for t in the.data if t.type == "bar"]
+    (arrow,) = [t for t in the.data if t.type == "scatter" and t.marker.symbol == "arrow-down"]
+    assert list(arrow.y) == [1501]
 
 
 def test_peer_chart_and_scores(ranked):

@@ -8,8 +8,6 @@ import plotly.graph_objects as go
 from sapat.i18n import has, translate
 
 PALETTE = ("#1F4E79", "#E07A1F", "#2E8B57", "#8E44AD", "#C0392B", "#16A085", "#7F8C8D", "#D4AC0D")
-# How far an open band ("1401+") is drawn below its first rank, as a share of that rank.
-OPEN_BAND_EXTENT = 0.12
 LOG_TICKS = (1, 2, 5, 10, 20, 50, 100, 200, 300, 500, 700, 1000, 1500, 2000)
 
 
@@ -21,8 +19,9 @@ def indicator_label(code: str, lang: str) -> str:
 def rank_history(frame: pd.DataFrame, lang: str, home: str | None = None) -> go.Figure:
     """Positions over editions: exact ranks as points, bands as ranges from best to worst.
 
-    Ties keep their published text and a diamond marker; open bands (``1401+``) are drawn
-    as a short faded range with a downward arrow; entries with no rank are not drawn.
+    Ties keep their published text and a diamond marker; open bands (``1401+``) are a
+    mark at their best rank with an arrow pointing down, never a bar to an invented bound;
+    entries with no rank are not drawn.
     Hovering shows the rank exactly as published.
     """
     fig = go.Figure()
@@ -43,24 +42,42 @@ def rank_history(frame: pd.DataFrame, lang: str, home: str | None = None) -> go.
         exact = ~part["is_band"].fillna(False).astype(bool)
         hover = "<b>%{customdata[0]}</b><br>%{customdata[1]}: %{customdata[2]}<extra></extra>"
         custom = list(zip(part["institution"], part["year"], part["rank_display"], strict=True))
-        bands = part[~exact]
-        if not bands.empty:
-            high = bands["rank_high"].astype("Float64")
-            open_end = high.isna()
-            top = high.fillna(bands["rank_low"] * (1 + OPEN_BAND_EXTENT))
+        band = ~exact & part["rank_high"].notna()
+        # An open band (1401+) has no worse bound: it is a mark at its best rank with an
+        # arrow pointing down the table, never a bar down to an invented bound.
+        open_band = ~exact & part["rank_high"].isna()
+        if band.any():
+            bands = part[band]
             fig.add_bar(
-                x=x[~exact],
+                x=x[band],
                 base=bands["rank_low"],
-                y=top - bands["rank_low"],
+                y=bands["rank_high"].astype("Float64") - bands["rank_low"],
                 width=width * 0.9,
-                marker={"color": color, "opacity": [0.35 if o else 0.75 for o in open_end]},
+                marker={"color": color, "opacity": 0.75},
                 name=name,
                 legendgroup=name,
                 showlegend=False,
-                customdata=[c for c, e in zip(custom, exact, strict=True) if not e],
+                customdata=[c for c, b in zip(custom, band, strict=True) if b],
                 hovertemplate=hover,
                 text=bands["rank_display"] if labelled else None,
                 textposition="outside",
+                textfont={"size": 11, "color": color},
+                cliponaxis=False,
+            )
+        if open_band.any():
+            opened = part[open_band]
+            fig.add_scatter(
+                x=x[open_band],
+                y=opened["rank_low"],
+                mode="markers+text" if labelled else "markers",
+                marker={"symbol": "arrow-down", "size": 16, "color": color, "opacity": 0.6},
+                name=name,
+                legendgroup=name,
+                showlegend=False,
+                customdata=[c for c, o in zip(custom, open_band, strict=True) if o],
+                hovertemplate=hover,
+                text=opened["rank_display"] if labelled else None,
+                textposition="bottom center",
                 textfont={"size": 11, "color": color},
                 cliponaxis=False,
             )
@@ -90,7 +107,7 @@ def rank_history(frame: pd.DataFrame, lang: str, home: str | None = None) -> go.
     if spread > 5:
         # A log axis keeps a top-50 peer and a 1200th place readable on one chart.
         low = ranked["rank_low"].min()
-        high = ranked["rank_high"].fillna(ranked["rank_low"] * (1 + OPEN_BAND_EXTENT)).max()
+        high = ranked["rank_high"].fillna(ranked["rank_low"]).max()
         ticks = [v for v in LOG_TICKS if low / 1.5 <= v <= high * 1.5]
         fig.update_yaxes(type="log", tickvals=ticks, ticktext=[str(v) for v in ticks])
     fig.update_xaxes(tickvals=years, ticktext=[str(y) for y in years], title=None)
