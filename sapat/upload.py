@@ -13,6 +13,8 @@ from pipelines.ingest import IngestReport, ingest_bytes
 from pipelines.marked import marked_workbook
 from pipelines.preview import Preview, preview_changes
 from pipelines.problems import FileRejected
+from sapat.i18n import column_label
+from schemas.registry import get_dataset
 
 log = logging.getLogger("sapat")
 PROBLEM_COLUMNS = ["sheet", "row", "column", "value", "problem"]
@@ -37,8 +39,19 @@ class Checked:
 
     def problem_table(self, lang: str) -> pd.DataFrame:
         """Every problem as (sheet, row, column, value, problem) in the user's language."""
+        dataset = get_dataset(self.dataset)
+        internal = {c.name for c in dataset.columns}
         rows = [
-            (p.sheet, p.row, p.column, p.value, p.message(lang))
+            (
+                p.sheet or "",
+                p.row,
+                # A column the file lacks has no header of the user's: name it by its label.
+                column_label(p.column, lang, dataset.name)
+                if p.column in internal
+                else p.column or "",
+                "" if p.value is None else p.value,
+                p.message(lang),
+            )
             for p in (self.report.problems if self.report else [])
         ]
         return pd.DataFrame(rows, columns=PROBLEM_COLUMNS).astype({"row": "Int64"})
