@@ -8,7 +8,7 @@ from sapat.display import format_date
 from sapat.downloads import table
 from sapat.i18n import LANGUAGE_NAMES, has, translate
 from sapat.queries import uploads as q
-from sapat.web import cursor, entry_guard, lang, restore_from, t
+from sapat.web import cursor, entry_guard, lang, restore_from, t, uploader_hint
 
 user = entry_guard(auth.is_admin)
 conn = cursor()
@@ -168,6 +168,7 @@ with university_tab:
         logo = st.file_uploader(
             t("admin.university_logo"), type=["png", "jpg", "jpeg", "svg"], key="admin_uni_logo"
         )
+        uploader_hint(("png", "jpg", "svg"))
         submitted = st.form_submit_button(t("admin.university_save"), type="primary")
     if current is not None and current.logo and current.logo_type != "image/svg+xml":
         st.image(current.logo, width=96, caption=t("admin.university_logo_current"))

@@ -363,6 +363,10 @@ def card(
 # so labels wrap instead of being cut, and numbers are a little smaller than the default.
 STYLE = """
 <style>
+/* The uploader's own hint ("50MB per file • XLSX, CSV") is English whatever the language:
+   hidden, and said in the user's language beside it (uploader_hint). */
+[data-testid="stFileUploaderDropzoneInstructions"] > div > span,
+[data-testid="stFileUploaderDropzoneInstructions"] small {display: none;}
 .block-container {padding-top: 2.2rem; padding-bottom: 1rem;}
 [data-testid="stMetric"] .stMarkdownEllipsis p {white-space: normal; overflow: visible; text-overflow: clip; line-height: 1.25;}
 [data-testid="stMetricLabel"] > div {overflow: visible;}
@@ -387,6 +391,15 @@ STYLE = """
 }
 </style>
 """
+
+
+def uploader_hint(types: tuple[str, ...]) -> None:
+    """What an uploader takes, in the user's language (Streamlit's own hint is English)."""
+    from pipelines.safety import MAX_BYTES
+
+    st.caption(
+        t("ui.uploader_hint", size=MAX_BYTES // 2**20, types=", ".join(x.upper() for x in types))
+    )
 
 
 def apply_style() -> None:
