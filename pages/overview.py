@@ -42,11 +42,15 @@ if ranks.empty and mobility.empty and not any(m["year"] for m in quality.values(
 if not ranks.empty:
     shown = ranks.head(6)
     for column, row in zip(st.columns(len(shown)), shown.itertuples(), strict=True):
+        stale = q.is_stale(row.year, today)
         card(
             column,
             f"{t(f'ranking_short.{row.ranking}')} · {row.year}",
             row.rank_display,
-            rank_delta(row.movement, row.prev_display, lang()),
+            # An old edition is not where the university stands today: said, not implied.
+            Delta(t("ui.rank_stale", year=row.year))
+            if stale
+            else rank_delta(row.movement, row.prev_display, lang()),
             help=row.ranking_name,
         )
 
@@ -87,13 +91,14 @@ card(
         t("ui.overview_expired", count=acc["expired"]), "red" if acc["expired"] else "gray"
     ),
 )
-off = query(kpis.off_track)
-kpi_year = query(kpis.years)
-counts_kpi = query(kpis.status_counts, kpi_year[0]) if kpi_year else {}
+# The year the KPIs page opens on and the deck reports: one count of KPIs off track.
+kpi_year = query(kpis.open_year, today)
+off = query(kpis.off_track, kpi_year, today)
+counts_kpi = query(kpis.status_counts, kpi_year, kpis.UNIVERSITY, today) if kpi_year else {}
 measured = sum(v for k, v in counts_kpi.items() if k in ("on_track", "at_risk", "off_track"))
 card(
     next(cells),
-    t("ui.kpis_off_track", year=kpi_year[0]) if kpi_year else t("ui.kpis_off_track_none"),
+    t("ui.kpis_off_track", year=kpi_year) if kpi_year else t("ui.kpis_off_track_none"),
     len(off),
     Delta(t("ui.of_total", total=measured), "red" if len(off) else "gray"),
 )

@@ -28,3 +28,23 @@ def test_a_tab_named_in_the_address_opens(demo_db, env_db):
     at.switch_page("pages/mobility.py").run()
     assert not at.exception
     assert at.session_state["mobility_tab"] == EN["ui.mobility_tab_flags"]
+
+
+def test_an_old_ranking_edition_is_marked_as_old_on_the_overview(demo_db, env_db):
+    import datetime as dt
+
+    import duckdb
+
+    from sapat.queries import overview as q
+
+    env_db(demo_db)
+    conn = duckdb.connect(str(demo_db))
+    shown = q.latest_rankings(conn).head(6)
+    conn.close()
+    stale = shown[[q.is_stale(y, dt.date.today()) for y in shown["year"]]]
+    assert not stale.empty  # the demo keeps an old QS EECA edition
+    at = app_test(lang="en").run()
+    deltas = {m.label: m.proto.delta for m in at.metric}
+    for row in stale.itertuples():
+        label = f"{EN[f'ranking_short.{row.ranking}']} · {row.year}"
+        assert deltas[label] == EN["ui.rank_stale"].format(year=row.year)

@@ -21,6 +21,7 @@ __all__ = [
     "build_alerts",
     "home_institution",
     "latest_rankings",
+    "is_stale",
     "mobility_by_year",
     "quality_alerts",
 ]
@@ -54,6 +55,15 @@ def _df(
     conn: duckdb.DuckDBPyConnection, sql: str, params: list | dict | None = None
 ) -> pd.DataFrame:
     return conn.execute(sql, params or []).df()
+
+
+# An edition older than this many years is not "where the university stands" any more.
+STALE_AFTER_YEARS = 2
+
+
+def is_stale(year: int, today: dt.date) -> bool:
+    """Whether a ranking edition is too old to be shown as the current position."""
+    return int(year) < today.year - STALE_AFTER_YEARS
 
 
 def latest_rankings(conn: duckdb.DuckDBPyConnection, as_of: int | None = None) -> pd.DataFrame:
@@ -134,7 +144,7 @@ def alerts(conn: duckdb.DuckDBPyConnection, today: dt.date) -> list[Alert]:
         latest_rankings(conn),
         accreditation.summary(conn, today),
         agreements.summary(conn, today),
-        kpis.off_track(conn),
+        kpis.off_track(conn, kpis.open_year(conn, today), today),
         mobility.rule_flags(conn, mobility.MobilityFilter(), today),
         quality_alerts(conn),
     )
