@@ -26,7 +26,7 @@ if not years:
     st.info(t("deck.no_years"))
     st.stop()
 
-left, middle, right = st.columns([1, 1, 3])
+left, middle, _ = st.columns([1, 1, 3])
 year = left.selectbox(t("deck.year"), years, key="deck_year")
 deck_lang = middle.selectbox(
     t("deck.language"),
@@ -35,13 +35,18 @@ deck_lang = middle.selectbox(
     format_func=LANGUAGE_NAMES.get,
     key="deck_lang",
 )
-sections = right.multiselect(
-    t("deck.sections"),
-    SECTIONS,
-    default=list(SECTIONS),
-    format_func=lambda s: translate(f"report.section.{s}", language),
-    key="deck_sections",
-    placeholder=t("deck.no_sections"),
+# Pills on a row of their own: every section shows whole, in any language (a multiselect
+# box this wide cut three of the six away).
+sections = (
+    st.pills(
+        t("deck.sections"),
+        SECTIONS,
+        selection_mode="multi",
+        default=list(SECTIONS),
+        format_func=lambda s: translate(f"report.section.{s}", language),
+        key="deck_sections",
+    )
+    or []
 )
 
 

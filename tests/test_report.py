@@ -104,7 +104,7 @@ def test_the_report_page_builds_a_deck_and_lists_it(warehouse, env_db):
     assert not at.exception
     assert at.selectbox(key="deck_year").value == YEAR
     at.selectbox(key="deck_lang").set_value("ru")
-    at.multiselect(key="deck_sections").set_value(["mobility", "kpis"])
+    at.button_group(key="deck_sections").set_value(["mobility", "kpis"])
     at.button(key="deck_build").click().run(timeout=180)
     assert not at.exception
     [done] = at.success
