@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from benchmarks import many_files, pages, ranking_import, report, upload
+from benchmarks import many_files, pages, ranking_import, ranking_largest, report, upload
 from benchmarks.mobility_file import write_mobility_xlsx
 from pipelines.demo import build_demo
 from pipelines.ingest import ingest_path
@@ -67,6 +67,7 @@ def main() -> None:
         bench_demo()
     if args.only in (None, "rankings"):
         ranking_import.run()
+        ranking_largest.run()
     if args.only in (None, "pages"):
         pages.run()
     if args.only == "quality":  # a part of "pages", on its own

@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from pages.data_rankings import ranking_import_tab
 from pipelines.loader import RollbackRefused, rollback
 from pipelines.problems import FileRejected
 from pipelines.template import template_bytes
@@ -24,7 +25,9 @@ language = lang()
 mine = tuple(d for d in DATASETS if auth.can_edit(user.roles, d))
 
 st.header(t("data.title"), divider="gray")
-upload_tab, history_tab = st.tabs([t("data.tab_upload"), t("data.tab_history")])
+upload_tab, history_tab, rankings_tab = st.tabs(
+    [t("data.tab_upload"), t("data.tab_history"), t("rankings_import.tab")]
+)
 
 
 def dataset_label(name: str) -> str:
@@ -361,3 +364,6 @@ with history_tab:
                     columns={"row_number": t("upload.col_row"), "problems": t("upload.col_problem")}
                 )
                 table(rejected, "data_rejected", t("data.rejected_sheet", batch=picked))
+
+with rankings_tab:
+    ranking_import_tab(conn, user)

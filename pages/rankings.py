@@ -5,19 +5,20 @@ import streamlit as st
 
 from sapat.charts import agency_data as agency_charts
 from sapat.charts import rankings as charts
+from sapat.countries import country_name
 from sapat.display import rank_delta
 from sapat.downloads import table
 from sapat.i18n import code_label
-from sapat.queries import agency_data as agency
-from sapat.queries import rankings as q
+from sapat.queries import agency_data as adq
+from sapat.queries import rankings as rq
 from sapat.web import chart, entry_guard, lang, lazy_tabs, query, t
 from sapat.whatif import estimate_position, weighted_score
 
 entry_guard()
 
 st.header(t("ui.rankings_title"), divider="gray")
-systems = query(q.rankings_with_data)
-home = query(q.home_institution)
+systems = query(rq.rankings_with_data)
+home = query(rq.home_institution)
 if systems.empty:
     st.info(t("ui.rankings_empty"))
     st.stop()
@@ -64,7 +65,7 @@ def edition_table(frame: pd.DataFrame) -> pd.DataFrame:
 
 if position_tab.open:
     with position_tab:
-        mine = query(q.history, ranking, (home,)) if home else pd.DataFrame()
+        mine = query(rq.history, ranking, (home,)) if home else pd.DataFrame()
         if mine.empty:
             st.info(t("ui.rankings_no_home", ranking=code_label(ranking, lang())))
         else:
@@ -92,12 +93,12 @@ if position_tab.open:
 
 if indicators_tab.open:
     with indicators_tab:
-        years = query(q.indicator_years, ranking, home) if home else []
+        years = query(rq.indicator_years, ranking, home) if home else []
         if not years:
             st.info(t("ui.indicators_empty"))
         else:
             year = st.columns([1, 4])[0].selectbox(t("ui.edition"), years, key="indicator_year")
-            parts = query(q.breakdown, ranking, year, home)
+            parts = query(rq.breakdown, ranking, year, home)
             scored = parts.dropna(subset=["score"])
             chart(st, charts.indicator_scores(scored, lang()), "indicator_chart")
             drivers = scored.dropna(subset=["weighted_change"])
@@ -133,7 +134,8 @@ if indicators_tab.open:
 
 if peers_tab.open:
     with peers_tab:
-        candidates = query(q.peer_candidates, ranking)
+        candidates = query(rq.peer_candidates, ranking)
+        reader = lang()
         others = candidates[~candidates["is_home"]]
         groups = sorted(others["peer_group"].dropna().unique().tolist())
         group = (
@@ -141,6 +143,9 @@ if peers_tab.open:
                 t("ui.peer_group"),
                 groups,
                 index=None,
+                # Free text; a group named after a country reads in the user's language.
+                # Bound now: a widget's labels may be formatted outside this session's run.
+                format_func=lambda group: country_name(group, reader),
                 key=f"peer_group_{ranking}",
                 placeholder=t("ui.peer_group_any"),
             )
@@ -159,7 +164,7 @@ if peers_tab.open:
             placeholder=t("ui.peers_placeholder"),
         )
         chosen = tuple(([home] if home else []) + peers)
-        frame = query(q.history, ranking, chosen)
+        frame = query(rq.history, ranking, chosen)
         if frame.empty:
             st.info(t("ui.peers_empty"))
         else:
@@ -177,7 +182,7 @@ if peers_tab.open:
                 positions, "dl_rank_peers", t("download.ranking_peers", ranking=short), static=True
             )
             latest = int(frame["year"].max())
-            scores = query(q.peer_scores, ranking, latest, chosen)
+            scores = query(rq.peer_scores, ranking, latest, chosen)
             if not scores.empty:
                 st.subheader(t("ui.peer_indicators", year=latest))
                 chart(st, charts.peer_scores(scores, lang(), home), "peer_scores")
@@ -195,12 +200,12 @@ if peers_tab.open:
 
 if whatif_tab.open:
     with whatif_tab:
-        years = query(q.indicator_years, ranking, home) if home else []
+        years = query(rq.indicator_years, ranking, home) if home else []
         if not years:
             st.info(t("ui.indicators_empty"))
         else:
             year = years[0]
-            parts = query(q.breakdown, ranking, year, home)
+            parts = query(rq.breakdown, ranking, year, home)
             weighted = parts[(parts["weight"] > 0)]
             st.caption(t("ui.whatif_intro", year=year))
             results = st.container()  # filled after the sliders, shown above them
@@ -220,7 +225,7 @@ if whatif_tab.open:
             base_scores = dict(zip(weighted["indicator"], weighted["score"], strict=True))
             before = weighted_score({k: v for k, v in base_scores.items() if pd.notna(v)}, weights)
             after = weighted_score(scores, weights)
-            position = estimate_position(after, query(q.edition, ranking, year))
+            position = estimate_position(after, query(rq.edition, ranking, year))
             a, b = results.columns(2)
             a.metric(
                 t("ui.whatif_score"),
@@ -252,11 +257,11 @@ if whatif_tab.open:
 if agency_tab.open:
     with agency_tab:
         st.caption(t("ui.agency_intro"))
-        latest = query(agency.latest_year)
+        latest = query(adq.latest_year)
         if latest is None:
             st.info(t("ui.agency_empty"))
         else:
-            counts = query(agency.agency_counts)
+            counts = query(adq.agency_counts)
             years = sorted(counts["year"].unique(), reverse=True)
             year = st.columns([1, 4])[0].selectbox(t("ui.agency_year"), years, key="agency_year")
             threshold = (
@@ -264,13 +269,13 @@ if agency_tab.open:
                     t("ui.agency_threshold"),
                     5,
                     100,
-                    int(round(agency.jump_threshold() * 100)),
+                    int(round(adq.jump_threshold() * 100)),
                     5,
                     key="agency_threshold",
                 )
                 / 100
             )
-            changes = query(agency.jumps, int(year), threshold)
+            changes = query(adq.jumps, int(year), threshold)
             flagged = changes[changes["flagged"]]
             if flagged.empty:
                 st.success(t("ui.agency_none_flagged", percent=f"{threshold:.0%}"))
@@ -294,5 +299,5 @@ if agency_tab.open:
                 "dl_rank_agency",
                 t("download.ranking_agency", year=year),
             )
-            ratios = query(agency.qs_ratios)
+            ratios = query(adq.qs_ratios)
             chart(st, agency_charts.ratios_trend(ratios, lang()), "agency_ratios")

@@ -21,7 +21,8 @@ from pipelines.mappings import (
     parse_settings,
 )
 from pipelines.problems import FileRejected, Problem
-from pipelines.ranking_tables import RankingImport, import_ranking_table
+from pipelines.ranking_layouts import propose
+from pipelines.ranking_tables import RankingImport, import_ranking_table, read_ranking_file
 from pipelines.setup_cli import add_setup_parsers
 from pipelines.template import template_bytes
 from sapat import db
@@ -222,11 +223,29 @@ def print_ranking_report(report: RankingImport, lang: str, show_all: bool) -> No
         if result is None:
             continue
         print_batch(dataset, report.file_name, result, rows_in, lang)
-    if report.new_spellings:
-        print(translate("cli.ranking_new_spellings", lang, count=len(report.new_spellings)))
-        for published, known in report.new_spellings.items():
-            key = "cli.spelling_added" if published in report.aliases_added else "cli.spelling_held"
-            print("  " + translate(key, lang, published=published, known=known))
+    if report.proposals:
+        print(translate("rankings_import.cli_proposals", lang, count=len(report.proposals)))
+        for p in report.proposals.values():
+            where = ", ".join(x for x in (p.published_country, p.published_city) if x) or "—"
+            known_where = ", ".join(x for x in (p.known_country, p.known_city) if x) or "—"
+            print(
+                "  "
+                + translate(
+                    "rankings_import.cli_proposal",
+                    lang,
+                    published=p.published,
+                    where=where,
+                    known=p.known,
+                    known_where=known_where,
+                    similarity=round(p.similarity * 100),
+                    lines=", ".join(str(r) for r in p.rows[:5]) + (" …" if len(p.rows) > 5 else ""),
+                )
+            )
+            key = "cli_alias_accepted" if p.accepted else "cli_alias_rejected"
+            print(
+                "    "
+                + translate(f"rankings_import.{key}", lang, published=p.published, known=p.known)
+            )
     if report.problems:
         print(translate("cli.problems", lang, count=len(report.problems)))
         shown = report.problems if show_all else report.problems[:MAX_LISTED]
@@ -241,17 +260,32 @@ def print_ranking_report(report: RankingImport, lang: str, show_all: bool) -> No
 def cmd_ingest_ranking(args: argparse.Namespace) -> int:
     lang = _lang(args)
     data = _read(args.file)
+    name = Path(args.file).name
+    ranking = args.ranking
+    if ranking is None:
+        # Without --ranking, the system the file's columns (or its name) show is used, and said.
+        proposal = propose(read_ranking_file(name, data), name)
+        if proposal.ranking is None:
+            print(translate("rankings_import.cli_ranking_needed", lang), file=sys.stderr)
+            return EXIT_REJECTED
+        ranking = proposal.ranking
+        evidence = proposal.evidence or name
+        print(
+            translate(
+                "rankings_import.cli_ranking_proposed", lang, ranking=ranking, evidence=evidence
+            )
+        )
     conn = _open(args, lang)
     report = import_ranking_table(
         conn,
-        Path(args.file).name,
+        name,
         data,
-        ranking=args.ranking,
+        ranking=ranking,
         year=args.year,
         mode=args.mode.replace("-", "_"),
         user=_user(),
         lang=lang,
-        accept_aliases=args.accept_aliases,
+        accept=args.accept_alias or [],
     )
     print_ranking_report(report, lang, args.all)
     return EXIT_OK if report.loaded else EXIT_REJECTED
@@ -490,14 +524,20 @@ def build_parser() -> argparse.ArgumentParser:
     add_mapping_args(p)
     p = add("ingest-ranking", cmd_ingest_ranking, "import a published ranking table as downloaded")
     p.add_argument("file")
-    p.add_argument("--ranking", choices=RANKINGS, required=True)
+    p.add_argument(
+        "--ranking",
+        choices=RANKINGS,
+        help="ranking system (default: the one the file's columns or name show, and said)",
+    )
     p.add_argument("--year", type=int, help="edition; with a year column, import only this year")
     # Published tables always hold a few rows that cannot be loaded (unranked, duplicated).
     p.add_argument("--mode", choices=("strict", "valid-rows"), default="valid-rows")
     p.add_argument(
-        "--accept-aliases",
-        action="store_true",
-        help="add new spellings of known institutions to their aliases and load their rows",
+        "--accept-alias",
+        action="append",
+        metavar='"FILE NAME=KNOWN NAME"',
+        help="accept one proposed new spelling as an alias of a known institution (repeatable);"
+        " every other proposal loads under its own name",
     )
     p.add_argument("--all", action="store_true", help="list every problem")
     p = add("check", cmd_check, "validate a file without loading it")

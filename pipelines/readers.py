@@ -14,6 +14,7 @@ import logging
 import re
 import zipfile
 import zlib
+from collections import Counter
 from dataclasses import dataclass, field
 from posixpath import join, normpath
 from xml.etree import ElementTree
@@ -44,6 +45,8 @@ class RawSheet:
     sheet: str | None
     merged: list[tuple[str, int, int]] = field(default_factory=list)  # (range, first, last row)
     notices: list[Notice] = field(default_factory=list)
+    # CSV rows whose field count differs from the header's: row → (fields, header's fields).
+    shifted: dict[int, tuple[int, int]] = field(default_factory=dict)
 
 
 def read_table(file_name: str, data: bytes, sheet: str | None = None) -> RawSheet:
@@ -129,7 +132,49 @@ def read_csv(data: bytes) -> RawSheet:
         grid = pd.DataFrame(rows, dtype=str).replace("", None)
     grid.columns = range(grid.shape[1])
     grid.index = pd.RangeIndex(1, len(grid) + 1)
-    return RawSheet(grid=grid, sheet=None)
+    shifted = shifted_rows(text, delimiter, len(grid))
+    return RawSheet(grid=_fault_rows(grid, shifted), sheet=None, shifted=shifted)
+
+
+def shifted_rows(text: str, delimiter: str, records: int) -> dict[int, tuple[int, int]]:
+    """Rows (numbered from 1) whose field count differs from the header's: {row: (fields, header's)}.
+
+    An unquoted comma inside a name ("Trinity College, Dublin") adds a field and moves every
+    later value one column right: the country becomes "Dublin". The header is the first row
+    of the most common width (title rows above it are narrower and left alone); a blank row
+    is not shifted. A wider row is shifted even when its last field is empty: a shift in the
+    middle of a row whose last column is blank looks just like a trailing delimiter.
+    """
+    widths, filled = [], []
+    for fields in csv.reader(io.StringIO(text), delimiter=delimiter):
+        widths.append(len(fields))
+        filled.append(any(fields))  # a row of empty fields is blank, whatever its width
+    if len(widths) != records:
+        return {}  # the two readers split records differently: row numbers would not match
+    counts = Counter(w for w, full in zip(widths, filled, strict=True) if full)
+    if len(counts) < 2:
+        return {}
+    expected = counts.most_common(1)[0][0]
+    header = next(i for i, w in enumerate(widths) if w == expected and filled[i])
+    return {
+        i + 1: (w, expected)
+        for i, w in enumerate(widths)
+        if i > header and w != expected and filled[i]
+    }
+
+
+def _fault_rows(grid: pd.DataFrame, shifted: dict[int, tuple[int, int]]) -> pd.DataFrame:
+    """Every filled cell of a shifted row becomes a CellFault: parsing reports it, so the row
+    is never loaded with its values under the wrong columns, in any dataset."""
+    if not shifted:
+        return grid
+    grid = grid.astype(object)
+    for row in shifted:
+        grid.loc[row] = [
+            v if v is None or v != v or not str(v).strip() else CellFault(str(v), "field_count")
+            for v in grid.loc[row]
+        ]
+    return grid
 
 
 # --- xlsx -------------------------------------------------------------------------------

@@ -13,6 +13,8 @@ RANKINGS = (
     "greenmetric",
     "national_kg",
     "iaar_kg",
+    "rur",
+    "usnews_bgu",
 )
 
 PARTICIPANT_CATEGORY = (

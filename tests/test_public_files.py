@@ -55,3 +55,41 @@ def test_the_2024_en_dash_bands_and_reporters():
     reporters = parts[parts["rank_display"] == "Reporter"]
     assert len(reporters) > 100
     assert reporters["rank_low"].isna().all()
+
+
+RANKINGS = PUBLIC / "rankings"
+
+
+def test_no_real_csv_has_a_shifted_row():
+    for path in sorted(RANKINGS.glob("*.csv")):
+        assert read_table(path.name, path.read_bytes()).shifted == {}, path.name
+
+
+def test_qs_asia_2025_is_windows_1252_with_a_four_row_header():
+    from pipelines.ranking_layouts import find_header
+    from pipelines.ranking_tables import read_ranking_file
+
+    path = RANKINGS / "qs_asia_2025.csv"
+    raw = read_ranking_file(path.name, path.read_bytes())
+    assert "western_encoding" in {n.code for n in raw.notices}
+    row, keys = find_header(raw)
+    assert row == 4 and keys[1] == "rankdisplay" and keys[3] == "institution"
+    names = raw.grid[3].dropna().tolist()
+    assert "Xi’an Jiaotong University" in names
+    assert raw.grid.shape[1] == 37  # three empty columns at the end, ignored
+
+
+def test_the_2026_official_layout_keeps_name_and_country_on_two_lines():
+    path = RANKINGS / "the_wur_2026_official_layout.csv"
+    raw = read_table(path.name, path.read_bytes())
+    assert raw.grid.loc[2, 1] == "University of Oxford\nUnited Kingdom"
+    assert len(raw.grid) - 1 == 2810
+
+
+def test_the_impact_stores_ties_as_rank_zero_and_us_news_ranks_with_separators():
+    impact = RANKINGS / "the_impact_2020_2024_combined.xlsx"
+    grid = read_table(impact.name, impact.read_bytes()).grid
+    assert (grid[0] == "0").sum() == 314
+    usnews = RANKINGS / "usnews_bgu_2022_2023.xlsx"
+    grid = read_table(usnews.name, usnews.read_bytes()).grid
+    assert "1,275" in set(grid[0]) and (grid[0] == "Unranked").sum() == 165

@@ -34,7 +34,10 @@ INSTITUTIONS = [
 @pytest.fixture
 def wh(conn: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     """A fresh warehouse holding the home university and its Kyrgyz peers."""
-    conn.executemany("INSERT INTO institutions VALUES (?, ?, ?, ?)", INSTITUTIONS)
+    conn.executemany(
+        "INSERT INTO institutions (name, aliases, country, is_home) VALUES (?, ?, ?, ?)",
+        INSTITUTIONS,
+    )
     return conn
 
 
@@ -71,7 +74,7 @@ def test_qs_2026_kyrgyz_universities_bands_and_indicators(wh):
     report = imp(wh, "qs_wur_2026.csv", "qs_wur", 2026)
     assert report.loaded and report.family == "QS" and report.years == (2026,)
     assert report.rows_in == 1501 and report.results.rows_loaded == 1501
-    assert report.problems == [] and report.new_spellings == {}
+    assert report.problems == [] and report.proposals == {}
     knu = result(wh, "qs_wur", 2026, KNU)  # published as "Kyrgyz National University"
     assert (knu["rank_display"], knu["rank_low"], knu["rank_high"]) == ("1201-1400", 1201, 1400)
     assert knu["is_band"] is True and knu["is_tie"] is False
@@ -113,7 +116,7 @@ def test_qs_2026_kyrgyz_universities_bands_and_indicators(wh):
     ]
 
 
-def test_qs_2025_replacement_characters_spaces_blank_scores_and_a_new_spelling(wh):
+def test_qs_2025_replacement_characters_spaces_blank_scores_and_a_proposal(wh):
     report = imp(wh, "qs_wur_2025.csv", "qs_wur", 2025)
     assert report.loaded and report.rows_in == 1503
     # Trailing spaces go; U+FFFD stays as published (it is the file's own loss).
@@ -128,31 +131,26 @@ def test_qs_2025_replacement_characters_spaces_blank_scores_and_a_new_spelling(w
     assert blank > 800
     assert result(wh, "qs_wur", 2025, KRSU)["rank_display"] == "851-900"
     assert result(wh, "qs_wur", 2025, MANAS)["rank_display"] == "901-950"
-    # "Kyrgyz State Technical University" is close to KSTU's name: held back, not guessed.
-    assert report.new_spellings == {"Kyrgyz State Technical University": KSTU}
-    [p] = report.problems
-    assert (p.code, p.row, p.column, p.value) == (
-        "possible_alias",
-        1262,
-        "Institution_Name",
+    # "Kyrgyz State Technical University" is KSTU's name without its honorific: proposed,
+    # with the evidence, never applied unasked; the row loads under its own name.
+    [proposal] = report.proposals.values()
+    assert (proposal.published, proposal.known, proposal.rows) == (
         "Kyrgyz State Technical University",
+        KSTU,
+        [1262],
     )
-    assert KSTU in p.message("en") and KSTU in p.message("ky") and KSTU in p.message("ru")
-    assert report.results.rows_rejected == 1 and report.results.rows_loaded == 1502
-    assert (
-        count(wh, "SELECT count(*) FROM ranking_results WHERE institution LIKE 'Kyrgyz State%'")
-        == 0
-    )
-    kept = wh.execute(
-        "SELECT row_number, value, row_data FROM rejected_rows r JOIN upload_batches b "
-        "USING (batch_id) WHERE b.dataset = 'ranking_results'"
-    ).fetchall()
-    assert [(r[0], r[1]) for r in kept] == [(1262, "Kyrgyz State Technical University")]
-    assert "1201-1400" in kept[0][2]  # the whole row is kept, nothing lost
+    assert proposal.published_country == proposal.known_country == "Kyrgyzstan"
+    assert proposal.guarded is False and not proposal.accepted and 0.5 < proposal.similarity < 1
+    assert report.problems == [] and report.results.rows_loaded == 1503
+    own = result(wh, "qs_wur", 2025, "Kyrgyz State Technical University")
+    assert own["rank_display"] == "1201-1400"
+    assert count(wh, "SELECT count(*) FROM ranking_results WHERE institution = ?", KSTU) == 0
 
 
-def test_accepting_a_new_spelling_adds_the_alias_and_loads_under_the_canonical_name(wh):
-    report = imp(wh, "qs_wur_2025.csv", "qs_wur", 2025, accept_aliases=True)
+def test_accepting_a_proposal_adds_the_alias_and_loads_under_the_canonical_name(wh):
+    report = imp(
+        wh, "qs_wur_2025.csv", "qs_wur", 2025, accept=[f"Kyrgyz State Technical University={KSTU}"]
+    )
     assert report.problems == [] and report.results.rows_loaded == 1503
     assert report.aliases_added == {"Kyrgyz State Technical University": KSTU}
     assert result(wh, "qs_wur", 2025, KSTU)["rank_display"] == "1201-1400"
@@ -160,9 +158,9 @@ def test_accepting_a_new_spelling_adds_the_alias_and_loads_under_the_canonical_n
     aliases = wh.execute("SELECT aliases FROM institutions WHERE name = ?", [KSTU]).fetchone()[0]
     assert "Kyrgyz State Technical University" in aliases and "КГТУ им. И. Раззакова" in aliases
     assert count(wh, "SELECT count(*) FROM audit_log WHERE action = 'alias_added'") == 1
-    # From now on the spelling is an alias: no flag needed, and nothing changes.
+    # From now on the spelling is an alias: no proposal, and nothing changes.
     again = imp(wh, "qs_wur_2025.csv", "qs_wur", 2025)
-    assert again.problems == [] and again.new_spellings == {}
+    assert again.problems == [] and again.proposals == {}
     assert (again.results.rows_new, again.results.rows_changed) == (0, 0)
 
 
@@ -190,10 +188,15 @@ def test_qs_2024_with_another_year_is_refused_naming_the_header_year(wh):
     ]
 
 
-def test_qs_2023_camel_case_headers_need_the_year(wh):
-    refused = imp(wh, "qs_wur_2023.csv", "qs_wur")
+def test_qs_2023_camel_case_headers_and_the_edition_from_the_file_name(wh):
+    data = (RANKINGS / "qs_wur_2023.csv").read_bytes()
+    refused = import_ranking_table(wh, "export.csv", data, ranking="qs_wur")
     assert not refused.loaded and [p.code for p in refused.problems] == ["year_needed"]
-    report = imp(wh, "qs_wur_2023.csv", "qs_wur", 2023)
+    report = imp(wh, "qs_wur_2023.csv", "qs_wur")
+    assert report.edition.year == 2023 and report.edition.source == "file_name"
+    assert "qs_wur_2023.csv" in [n for n in report.notices if n.code == "edition_file_name"][
+        0
+    ].message("en")
     assert report.loaded and report.rows_in == 1422 and report.problems == []
     manas = result(wh, "qs_wur", 2023, MANAS)
     assert manas["rank_display"] == "856" and manas["overall_score"] is None
@@ -333,7 +336,7 @@ def test_arwu_bands_no_country_and_ambiguous_names(wh):
     assert by_row[3898].code == "required" and by_row[3898].column == "university_name"
     assert report.results.rows_rejected == 13 == len({p.row for p in report.problems})
     # "Monash University" is not a spelling of "Manas University".
-    assert report.new_spellings == {}
+    assert report.proposals == {}
     assert result(wh, "arwu", 2005, "Monash University")["rank_low"] is not None
 
 
@@ -373,10 +376,12 @@ def test_unreadable_ranks_and_a_garbage_row_are_reported_by_line(wh):
     assert (4, "Overall Score", "abc", "not_number") in found
     assert (4, "AR SCORE", "high", "not_number") in found
     assert (4, "AR RANK", "1.5", "not_rank") in found
-    assert (5, "Institution", "Kyrgyz Natonal University", "possible_alias") in found
-    assert report.loaded and report.rows_in == 5 and report.results.rows_loaded == 2
+    # A typo of the home university's alias is proposed, never applied: its own name loads.
+    assert report.proposals["Kyrgyz Natonal University"].known == KNU
+    assert report.proposals["Kyrgyz Natonal University"].guarded
+    assert report.loaded and report.rows_in == 5 and report.results.rows_loaded == 3
     loaded = {r[0] for r in wh.execute("SELECT institution FROM ranking_results").fetchall()}
-    assert loaded == {"Good University", "Fourth University"}
+    assert loaded == {"Good University", "Kyrgyz Natonal University", "Fourth University"}
     assert indicators(wh, "qs_wur", 2026, "Fourth University") == {
         "academic_reputation": (96.0, "4", 4, 4)
     }
@@ -387,7 +392,7 @@ def test_unreadable_ranks_and_a_garbage_row_are_reported_by_line(wh):
             "USING (batch_id) WHERE b.dataset = 'ranking_results'"
         ).fetchall()
     }
-    assert rejected == {3, 4, 5}
+    assert rejected == {3, 4}
     ky = next(p for p in report.problems if p.code == "not_rank").message("ky")
     assert ky.startswith("рейтингдер")
 
@@ -406,27 +411,41 @@ def test_check_only_writes_nothing_and_needs_no_warehouse():
 def test_a_table_of_another_ranking_is_refused(wh):
     report = imp(wh, "the_wur_2016_2026_renumbered.csv", "qs_wur")
     assert not report.loaded
-    assert [(p.code, p.params["detected"]) for p in report.problems] == [
-        ("ranking_mismatch", "THE")
+    assert [(p.code, p.params["detected_code"]) for p in report.problems] == [
+        ("ranking_mismatch", "the_wur")
     ]
+    assert "THE World University Rankings" in report.problems[0].message("en")
 
 
 def test_matcher_aliases_replacement_characters_and_lookalikes():
     matcher = InstitutionMatcher(
-        [(name, aliases, country) for name, aliases, country, _ in INSTITUTIONS]
+        [(name, aliases, country, None, home) for name, aliases, country, home in INSTITUTIONS]
         + [("Universität Wien", [], "Austria"), ("Osh State University", [], "Kyrgyzstan")]
     )
-    assert matcher.match("Kyrgyz National University ", None) == (KNU, True)
-    assert matcher.match("кну им. ж. баласагына", None) == (KNU, True)
-    assert matcher.match("Universit\ufffdt Wien", "Austria") == ("Universität Wien", True)
-    assert matcher.match("Kyrgyz Natonal University", None) == (KNU, False)
-    assert matcher.match("Kyrgyz Turkish Manas Universty", "Kyrgyzstan") == (MANAS, False)
-    assert matcher.match("Monash University", None) == (None, False)
-    assert matcher.match("Omsk State University", None) == (None, False)
-    assert matcher.match("Kazakh National University", None) == (None, False)
+
+    def known(name: str, country: str | None = None) -> str | None:
+        return matcher.match(name, country)[0]
+
+    def proposed(name: str, country: str | None = None) -> str | None:
+        proposal = matcher.match(name, country)[1]
+        return proposal.known if proposal else None
+
+    assert known("Kyrgyz National University ") == KNU
+    assert known("кну им. ж. баласагына") == KNU
+    assert known("Universit\ufffdt Wien", "Austria") == "Universität Wien"
+    # A letter lost in the download is a guess: the home university is only proposed.
+    assert known("Kyrgyz National Universit\ufffd") is None
+    assert proposed("Kyrgyz National Universit\ufffd") == KNU
+    assert known("Kyrgyz Natonal University") is None
+    assert proposed("Kyrgyz Natonal University") == KNU
+    assert proposed("Kyrgyz Turkish Manas Universty", "Kyrgyzstan") == MANAS
+    for other in ("Monash University", "Omsk State University", "Kazakh National University"):
+        assert matcher.match(other, None) == (None, None, False), other
     # Contained in AUCA's name, but published with another country: a different university.
-    assert matcher.match("American University", "United States") == (None, False)
-    assert matcher.match("American University of Central Asia", "Kyrgyz Republic") == (AUCA, True)
+    assert matcher.match("American University", "United States") == (None, None, False)
+    assert known("American University of Central Asia", "Kyrgyz Republic") == AUCA
+    # AUCA's own alias published in another country is not AUCA: held back, not matched.
+    assert matcher.match("AUCA", "United States") == (None, None, True)
 
 
 # --- the command line -----------------------------------------------------------------------
@@ -441,9 +460,12 @@ def cli(*args: str) -> subprocess.CompletedProcess:
     )
 
 
-def test_cli_exit_codes_summary_and_new_spellings(tmp_path: Path, db_path: Path):
+def test_cli_exit_codes_summary_and_proposals(tmp_path: Path, db_path: Path):
     conn = db.connect(db_path)
-    conn.executemany("INSERT INTO institutions VALUES (?, ?, ?, ?)", INSTITUTIONS)
+    conn.executemany(
+        "INSERT INTO institutions (name, aliases, country, is_home) VALUES (?, ?, ?, ?)",
+        INSTITUTIONS,
+    )
     conn.close()
     qs26 = str(RANKINGS / "qs_wur_2026.csv")
     out = cli(qs26, "--ranking", "qs_wur", "--year", "2026", "--db", str(db_path))
@@ -453,17 +475,26 @@ def test_cli_exit_codes_summary_and_new_spellings(tmp_path: Path, db_path: Path)
     assert "Table format: QS (2026), 1501 rows" in out.stdout
 
     qs25 = str(RANKINGS / "qs_wur_2025.csv")
-    out = cli(qs25, "--ranking", "qs_wur", "--db", str(db_path))
+    out = cli(qs25, "--db", str(db_path))  # no --ranking: the columns say QS WUR
     assert out.returncode == 0, out.stdout + out.stderr
-    assert "1503 rows in, 1502 loaded, 1 rejected" in out.stdout
-    assert f"Kyrgyz State Technical University → {KSTU}: held back" in out.stdout
-    assert "row 1262" in out.stdout
+    assert "importing as qs_wur" in out.stdout
+    assert "1503 rows in, 1503 loaded, 0 rejected" in out.stdout
+    assert f"«Kyrgyz State Technical University» (Kyrgyzstan) resembles «{KSTU}»" in out.stdout
+    assert "lines 1262" in out.stdout
+    assert f'--accept-alias "Kyrgyz State Technical University={KSTU}"' in out.stdout
 
+    accept = f"Kyrgyz State Technical University={KSTU}"
+    out = cli(qs25, "--ranking", "qs_wur", "--db", str(db_path), "--accept-alias", accept)
+    assert out.returncode == 0 and "the spelling added as its alias" in out.stdout
+    # The all-or-nothing switch is gone.
     out = cli(qs25, "--ranking", "qs_wur", "--db", str(db_path), "--accept-aliases")
-    assert out.returncode == 0 and "added as an alias" in out.stdout
+    assert out.returncode == 2 and "--accept-aliases" in out.stderr
 
-    qs23 = str(RANKINGS / "qs_wur_2023.csv")
-    out = cli(qs23, "--ranking", "qs_wur", "--db", str(db_path), "--lang", "ky")
+    qs23 = (
+        tmp_path / "export.csv"
+    )  # neither a year column, nor a YYYY header, nor a year in the name
+    qs23.write_bytes((RANKINGS / "qs_wur_2023.csv").read_bytes())
+    out = cli(str(qs23), "--ranking", "qs_wur", "--db", str(db_path), "--lang", "ky")
     assert out.returncode == 1 and "--year" in out.stdout
 
     bad = tmp_path / "bad.csv"
