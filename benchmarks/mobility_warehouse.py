@@ -14,7 +14,7 @@ import pandas as pd
 from pipelines import demo
 from sapat import db
 from sapat.academic_year import AcademicYear
-from sapat.queries import mobility as q
+from sapat.queries import mobility as mq
 from schemas import codes
 
 TARGET_PAGE_SECONDS = 0.5
@@ -220,23 +220,23 @@ def _warm(call: Callable[[], object], repeat: int = 5) -> tuple[float, float]:
     return times[0], min(times)
 
 
-def _page_calls(conn, f: q.MobilityFilter, year: str) -> dict[str, Callable[[], object]]:
+def _page_calls(conn, f: mq.MobilityFilter, year: str) -> dict[str, Callable[[], object]]:
     """What the mobility page asks for on one run, by query function."""
     today = dt.date.today()
     return {
-        "options": lambda: q.options(conn),
-        "headline": lambda: q.headline(conn, f, year),
-        "trend": lambda: q.trend(conn, f),
-        "by_country": lambda: q.by_country(conn, f),
-        "by_dimension(program)": lambda: q.by_dimension(conn, f, "program"),
-        "by_dimension(faculty)": lambda: q.by_dimension(conn, f, "faculty"),
-        "credit_recognition": lambda: q.credit_recognition(conn, f, "faculty"),
-        "exchange_ratios": lambda: q.exchange_ratios(conn),
-        "rule_flags": lambda: q.rule_flags(conn, f, today=today),
-        "flagged_rows(staff, 500)": lambda: q.flagged_rows(
+        "options": lambda: mq.options(conn),
+        "headline": lambda: mq.headline(conn, f, year),
+        "trend": lambda: mq.trend(conn, f),
+        "by_country": lambda: mq.by_country(conn, f),
+        "by_dimension(program)": lambda: mq.by_dimension(conn, f, "program"),
+        "by_dimension(faculty)": lambda: mq.by_dimension(conn, f, "faculty"),
+        "credit_recognition": lambda: mq.credit_recognition(conn, f, "faculty"),
+        "exchange_ratios": lambda: mq.exchange_ratios(conn),
+        "rule_flags": lambda: mq.rule_flags(conn, f, today=today),
+        "flagged_rows(staff, 500)": lambda: mq.flagged_rows(
             conn, f, "staff_report_late", today=today, limit=500
         ),
-        "flagged_rows(staff, all)": lambda: q.flagged_rows(
+        "flagged_rows(staff, all)": lambda: mq.flagged_rows(
             conn, f, "staff_report_late", today=today
         ),
     }
@@ -257,8 +257,8 @@ def run(rows: int = 500_000) -> dict[str, dict[str, float]]:
         try:
             year = conn.execute("SELECT max(academic_year) FROM mobility").fetchone()[0]
             cases = {
-                "no filter": q.MobilityFilter(),
-                "filtered": q.MobilityFilter(
+                "no filter": mq.MobilityFilter(),
+                "filtered": mq.MobilityFilter(
                     years=(str(AcademicYear.parse(year).previous()), year),
                     faculties=("ECON", "MED", "PHILOL"),
                     categories=("student_bachelor", "student_master", "academic_staff"),

@@ -8,7 +8,7 @@ import streamlit as st
 from sapat.charts import accreditation as charts
 from sapat.display import share
 from sapat.downloads import table
-from sapat.queries import accreditation as aq
+from sapat.queries import accreditation as acq
 from sapat.web import (
     card,
     chart,
@@ -21,6 +21,7 @@ from sapat.web import (
     one_name,
     query,
     t,
+    with_names,
 )
 
 entry_guard()
@@ -29,7 +30,7 @@ EXPIRY_COLORS = {"expired": "#C0392B", "within_90": "#E67E22", "within_180": "#D
 
 today = dt.date.today()
 st.header(t("ui.accreditation_title"), divider="gray")
-summary = query(aq.summary, today)
+summary = query(acq.summary, today)
 if not summary["programs"]:
     st.info(t("ui.accreditation_empty"))
     st.stop()
@@ -78,15 +79,15 @@ coverage_tab, watch_tab, timeline_tab, agencies_tab, missing_tab, actions_tab = 
 
 if coverage_tab.open:
     with coverage_tab:
-        cov = query(aq.coverage, today)
+        cov = query(acq.coverage, today)
         left, right = st.columns(2)
         for target, group in ((left, "faculty"), (right, "level")):
-            part = cov[cov["group_type"] == group]
+            part = with_names(cov[cov["group_type"] == group], "group_value")
             chart(target, charts.coverage_bars(part, lang(), group), f"cov_{group}")
 
 if watch_tab.open:
     with watch_tab:
-        watch = query(aq.watch_list, today)
+        watch = query(acq.watch_list, today)
         if watch.empty:
             st.success(t("ui.accreditation_none_expiring"))
         else:
@@ -97,17 +98,17 @@ if watch_tab.open:
 if timeline_tab.open:
     with timeline_tab:
         st.caption(t("ui.accreditation_timeline_note"))
-        chart(st, charts.validity_gantt(query(aq.timeline, today), lang(), today), "gantt")
+        chart(st, charts.validity_gantt(query(acq.timeline, today), lang(), today), "gantt")
 
 if agencies_tab.open:
     with agencies_tab:
-        agencies = query(aq.by_agency)
+        agencies = query(acq.by_agency)
         chart(st, charts.agency_bars(agencies, lang()), "agencies")
         table(labelled(agencies), "dl_acc_agencies", t("download.accreditation_agencies"))
 
 if missing_tab.open:
     with missing_tab:
-        missing = query(aq.without_accreditation)
+        missing = query(acq.without_accreditation)
         if missing.empty:
             st.success(t("ui.accreditation_all_accredited"))
         else:
@@ -116,11 +117,11 @@ if missing_tab.open:
 
 if actions_tab.open:
     with actions_tab:
-        items = query(aq.action_items, today)
+        items = query(acq.action_items, today)
         if items.empty:
             st.info(t("ui.accreditation_no_actions"))
         else:
-            chart(st, charts.actions_bar(query(aq.action_summary, today), lang()), "actions")
+            chart(st, charts.actions_bar(query(acq.action_summary, today), lang()), "actions")
             overdue = t("ui.col_overdue")
             shown = labelled(items, {"overdue": lambda v: overdue if v else ""})
             styled = highlight(shown, header("overdue"), {overdue: EXPIRY_COLORS["expired"]})

@@ -7,7 +7,7 @@ from sapat import auth, backup, db, identity
 from sapat.display import format_date
 from sapat.downloads import table
 from sapat.i18n import LANGUAGE_NAMES, has, translate
-from sapat.queries import uploads as q
+from sapat.queries import uploads as uq
 from sapat.web import cursor, entry_guard, lang, restore_from, t, uploader_hint
 
 user = entry_guard(auth.is_admin)
@@ -124,7 +124,7 @@ with users_tab:
                 st.rerun()
 
 with audit_tab:
-    actions = q.audit_actions(conn)
+    actions = uq.audit_actions(conn)
     picked = st.multiselect(
         t("admin.audit_actions"),
         actions,
@@ -132,7 +132,7 @@ with audit_tab:
         key="admin_audit_actions",
         placeholder=t("ui.all"),
     )
-    log = q.audit_log(conn, tuple(picked))
+    log = uq.audit_log(conn, tuple(picked))
     log = log.assign(
         at=log["at"].map(lambda v: format_date(v, lang())),
         action=log["action"].map(action_label),

@@ -11,7 +11,7 @@ from sapat import auth, db
 from sapat.display import format_date
 from sapat.downloads import file_stem, table
 from sapat.i18n import translate
-from sapat.queries import uploads as q
+from sapat.queries import uploads as uq
 from sapat.upload import check_upload, commit_upload
 from sapat.web import cursor, entry_guard, guarded, header, lang, t
 from schemas.registry import DATASETS
@@ -281,7 +281,7 @@ with upload_tab:
             st.error(t("data.commit_refused"))
 
 with history_tab:
-    history = q.batches(conn, mine)
+    history = uq.batches(conn, mine)
     if history.empty:
         st.info(t("data.no_uploads"))
     else:
@@ -360,7 +360,7 @@ with history_tab:
                 picked = st.selectbox(
                     t("data.rejected_batch"), with_rejects, format_func=describe, key="data_rej"
                 )
-                rejected = q.rejected_rows(conn, int(picked)).rename(
+                rejected = uq.rejected_rows(conn, int(picked)).rename(
                     columns={"row_number": t("upload.col_row"), "problems": t("upload.col_problem")}
                 )
                 table(rejected, "data_rejected", t("data.rejected_sheet", batch=picked))

@@ -1,5 +1,7 @@
 """Strategy KPIs: a scorecard against targets, and one KPI's history and faculty split."""
 
+import datetime as dt
+
 import pandas as pd
 import streamlit as st
 
@@ -17,28 +19,27 @@ from sapat.web import (
     localized_names,
     query,
     t,
+    with_names,
 )
 
 user = entry_guard()
 
 
 st.header(t("ui.kpis_title"), divider="gray")
-years = query(kq.years)
+# Snapshot measures (the accredited share) are read on this day; part of the cache key.
+today = dt.date.today()
+years = query(kq.years, today)
 if not years:
     st.info(t("ui.kpis_empty"))
     st.stop()
 
 
-def mostly_measured(y: int) -> bool:
-    counts = query(kq.status_counts, y)
-    return counts["no_value"] * 2 < sum(counts.values())
-
-
-# Open on the latest year in which most KPIs are measured: a year just begun is mostly empty.
-default = next((i for i, y in enumerate(years) if mostly_measured(y)), 0)
+# Open on the year the overview and the deck report too (a year just begun is mostly empty).
+opened = query(kq.open_year, today)
+default = years.index(opened) if opened in years else 0
 left, right = st.columns([1, 4])
 year = left.selectbox(t("ui.kpis_year"), years, index=default, key="kpi_year")
-card = query(kq.scorecard, year)
+card = query(kq.scorecard, year, kq.UNIVERSITY, today)
 
 
 def formatted(values: pd.Series, units: pd.Series) -> list[str]:
@@ -81,7 +82,7 @@ def link_control(code: str, name: str, unit: str, linked: str | None) -> None:
             st.rerun()
 
 
-counts = query(kq.status_counts, year)
+counts = query(kq.status_counts, year, kq.UNIVERSITY, today)
 with right:
     cols = st.columns(len(kq.STATUSES))
     for column, status in zip(cols, kq.STATUSES, strict=True):
@@ -98,8 +99,33 @@ shown = pd.DataFrame(
         header("history"): card["history"],
         header("unit"): card["unit"].map(lambda u: t(f"code.{u}")),
         t("kpis.col_computed"): card["measure"].notna(),
+        # Where an upload says otherwise than the warehouse: both are shown, never one silently.
+        t("kpis.col_uploaded"): [
+            f"⚠ {charts.format_value(u, unit, lang())}" if flag else ""
+            for u, unit, flag in zip(card["uploaded"], card["unit"], card["differs"], strict=True)
+        ],
     }
 )
+differing = card[card["differs"]]
+if not differing.empty:
+    st.warning(
+        t(
+            "kpis.differs",
+            year=year,
+            kpis="; ".join(
+                t(
+                    "kpis.differs_item",
+                    name=name,
+                    uploaded=charts.format_value(r.uploaded, r.unit, lang()),
+                    computed=charts.format_value(r.value, r.unit, lang()),
+                )
+                for name, r in zip(
+                    localized_names(differing, others=False), differing.itertuples(), strict=True
+                )
+            ),
+        ),
+        icon=":material/difference:",
+    )
 status_colors = {status_text(k): c for k, c in charts.STATUS_COLORS.items()}
 table(
     highlight(shown, header("kpi_status"), status_colors),
@@ -130,12 +156,16 @@ one, two = st.columns(2)
 chart(
     one,
     charts.kpi_history(
-        query(kq.history, code), lang(), labels[code], row["unit"], row["direction"]
+        query(kq.history, code, kq.UNIVERSITY, None, today),
+        lang(),
+        labels[code],
+        row["unit"],
+        row["direction"],
     ),
     "kpi_history",
 )
-faculties = query(kq.by_faculty, code, year)
+faculties = query(kq.by_faculty, code, year, today)
 if faculties.empty:
     two.info(t("ui.kpis_no_faculty", year=year))
 else:
-    chart(two, charts.faculty_bars(faculties, lang(), row["unit"]), "kpi_faculties")
+    chart(two, charts.faculty_bars(with_names(faculties), lang(), row["unit"]), "kpi_faculties")

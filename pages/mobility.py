@@ -9,7 +9,19 @@ from sapat.charts import mobility as charts
 from sapat.display import change_delta
 from sapat.downloads import table
 from sapat.queries import mobility as mq
-from sapat.web import any_of, card, chart, entry_guard, labelled, lang, lazy_tabs, query, t
+from sapat.web import (
+    any_of,
+    card,
+    chart,
+    entry_guard,
+    faculty_label,
+    labelled,
+    lang,
+    lazy_tabs,
+    query,
+    t,
+    with_names,
+)
 
 entry_guard()
 
@@ -30,19 +42,21 @@ first, last = (
 chosen_years = tuple(y for y in years if first <= y <= last)
 
 
-def pick(column, field: str, coded: bool = True) -> tuple:
-    return any_of(column, t(f"ui.mobility_filter_{field}"), opts[field], f"mob_{field}", coded)
+def pick(column, field: str, shown=None) -> tuple:
+    label = t(f"ui.mobility_filter_{field}")
+    return any_of(column, label, opts[field], f"mob_{field}", shown=shown)
 
 
 with st.expander(t("ui.filters"), icon=":material/filter_alt:"):
-    row1, row2 = st.columns(4), st.columns(4)
+    # Faculties by name need the room of two filters.
+    row1, row2 = st.columns(4), st.columns([2, 1, 1])
     flt = mq.MobilityFilter(
         years=chosen_years,
         directions=pick(row1[0], "directions"),
         scopes=pick(row1[1], "scopes"),
         categories=pick(row1[2], "categories"),
         programs=pick(row1[3], "programs"),
-        faculties=pick(row2[0], "faculties", coded=False),
+        faculties=pick(row2[0], "faculties", faculty_label),
         formats=pick(row2[1], "formats"),
         durations=pick(row2[2], "durations"),
     )
@@ -72,6 +86,8 @@ if trends_tab.open:
         for i, column in enumerate(("program", "faculty", "purpose", "duration_type")):
             target = left if i % 2 == 0 else right
             frame = query(mq.by_dimension, flt, column)
+            if column == "faculty":
+                frame = with_names(frame, "value")
             chart(target, charts.dimension_bar(frame, lang(), column), f"mob_{column}")
 
 if countries_tab.open:
@@ -89,6 +105,8 @@ if credits_tab.open:
         left, right = st.columns(2)
         for target, by in ((left, "faculty"), (right, "program")):
             frame = query(mq.credit_recognition, flt, by)
+            if by == "faculty":
+                frame = with_names(frame, "group")
             chart(target, charts.recognition_bar(frame, lang()), f"mob_credits_{by}")
 
 if ratios_tab.open:
@@ -114,8 +132,9 @@ if flags_tab.open:
             ):
                 st.write(t(f"mobility.flag.{row.flag}.explain"))
                 if row.count:
+                    rows = query(mq.flagged_rows, flt, row.flag, today, FLAG_ROWS_SHOWN)
                     table(
-                        labelled(query(mq.flagged_rows, flt, row.flag, today, FLAG_ROWS_SHOWN)),
+                        labelled(rows, short=True),  # a wide table: faculties by short name
                         f"dl_mob_flag_{row.flag}",
                         t(f"download.mobility_flag_{row.flag}"),
                     )

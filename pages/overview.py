@@ -9,9 +9,12 @@ from sapat.charts.overview import mobility_trend
 from sapat.display import Delta, change_delta, points_delta, rank_delta, share
 from sapat.formats import number, percent
 from sapat.i18n import code_label
-from sapat.queries import accreditation, agreements, kpis, measures
-from sapat.queries import mobility as mobility_q
-from sapat.queries import overview as q
+from sapat.queries import accreditation as acq
+from sapat.queries import agreements as agq
+from sapat.queries import kpis as kq
+from sapat.queries import measures as msq
+from sapat.queries import mobility as mq
+from sapat.queries import overview as oq
 from sapat.queries.quality import DEFAULT_DROP_POINTS
 from sapat.settings import degree_threshold
 from sapat.web import TAB_PARAM, card, chart, entry_guard, lang, query, t
@@ -27,14 +30,14 @@ st.header(t("ui.overview_title"), divider="gray")
 if home:
     st.caption(f"{t('ui.home_university')}: **{home}**")
 
-ranks = query(q.latest_rankings)
-mobility = query(q.mobility_by_year)
+ranks = query(oq.latest_rankings)
+mobility = query(oq.mobility_by_year)
 # Academic quality beside the other headline numbers: (measure, card label key).
 QUALITY_CARDS = (
     ("exam_pass_rate", "ui.overview_pass_rate"),
     ("staff_degree_share", "ui.overview_degree_share"),
 )
-quality = {name: query(measures.latest, name) for name, *_ in QUALITY_CARDS}
+quality = {name: query(msq.latest, name) for name, *_ in QUALITY_CARDS}
 if ranks.empty and mobility.empty and not any(m["year"] for m in quality.values()):
     st.info(t("ui.no_data"))
     st.stop()
@@ -42,7 +45,7 @@ if ranks.empty and mobility.empty and not any(m["year"] for m in quality.values(
 if not ranks.empty:
     shown = ranks.head(6)
     for column, row in zip(st.columns(len(shown)), shown.itertuples(), strict=True):
-        stale = q.is_stale(row.year, today)
+        stale = oq.is_stale(row.year, today)
         card(
             column,
             f"{t(f'ranking_short.{row.ranking}')} · {row.year}",
@@ -68,14 +71,14 @@ if not mobility.empty:
             now,
             change_delta(now, before, lang()),
         )
-agr = query(agreements.summary, today)
+agr = query(agq.summary, today)
 card(
     next(cells),
     t("ui.agreements_active"),
     agr["active"],
     Delta(t("ui.overview_dormant", count=agr["dormant"]), "orange" if agr["dormant"] else "gray"),
 )
-acc = query(accreditation.summary, today)
+acc = query(acq.summary, today)
 card(
     next(cells),
     t("ui.programs_accredited"),
@@ -92,9 +95,9 @@ card(
     ),
 )
 # The year the KPIs page opens on and the deck reports: one count of KPIs off track.
-kpi_year = query(kpis.open_year, today)
-off = query(kpis.off_track, kpi_year, today)
-counts_kpi = query(kpis.status_counts, kpi_year, kpis.UNIVERSITY, today) if kpi_year else {}
+kpi_year = query(kq.open_year, today)
+off = query(kq.off_track, kpi_year, today)
+counts_kpi = query(kq.status_counts, kpi_year, kq.UNIVERSITY, today) if kpi_year else {}
 measured = sum(v for k, v in counts_kpi.items() if k in ("on_track", "at_risk", "off_track"))
 card(
     next(cells),
@@ -117,15 +120,15 @@ with middle:
         if m["year"] is not None:
             card(
                 st,
-                t(label, year=measures.year_label(name, m["year"])),
+                t(label, year=msq.year_label(name, m["year"])),
                 percent(m["value"] / 100, lang(), 1),
                 points_delta(m["value"], m["previous"], lang(), 1, "ui.points_change"),
             )
 with right.container(gap="xsmall"):
     st.markdown(f"**{t('ui.alerts_title')}**")
-    flags = query(mobility_q.rule_flags, mobility_q.MobilityFilter(), today)
-    quality_flags = query(q.quality_alerts, degree_threshold())
-    alerts = q.build_alerts(ranks, acc, agr, off, flags, quality_flags)
+    flags = query(mq.rule_flags, mq.MobilityFilter(), today)
+    quality_flags = query(oq.quality_alerts, degree_threshold())
+    alerts = oq.build_alerts(ranks, acc, agr, off, flags, quality_flags)
     if not alerts:
         st.success(t("ui.alerts_none"))
     # The page behind each alert's domain: app.py registers the pages, so it maps them.

@@ -10,25 +10,39 @@ from sapat.downloads import table
 from sapat.formats import number, percent
 from sapat.i18n import code_label, translate
 from sapat.queries import quality as qq
-from sapat.queries import surveys as sq
-from sapat.web import card, chart, entry_guard, labelled, lang, lazy_tabs, one_name, query, t
+from sapat.queries import surveys as svq
+from sapat.web import (
+    card,
+    chart,
+    entry_guard,
+    faculty_label,
+    labelled,
+    lang,
+    lazy_tabs,
+    one_name,
+    query,
+    t,
+    with_names,
+)
 
 entry_guard()
 language = lang()
 
 st.header(t("ui.quality_title"), divider="gray")
 opts = query(qq.options)
-survey_years = query(sq.years)
+survey_years = query(svq.years)
 if not opts["years"] and not survey_years:
     st.info(t("ui.quality_empty"))
     st.stop()
 
 faculty = st.selectbox(
     t("ui.quality_faculty"),
-    [None, *opts["faculties"]],
-    format_func=lambda f: translate("ui.all_faculties", language) if f is None else f,
+    [None, *sorted(opts["faculties"], key=faculty_label)],
+    format_func=lambda f: (
+        translate("ui.all_faculties", language) if f is None else faculty_label(f)
+    ),
     key="aq_faculty",
-    width=320,
+    width=460,  # the longest faculty name, whole
 )
 by = "program" if faculty else "faculty"
 
@@ -107,7 +121,7 @@ rates_tab, grades_tab, drops_tab, attestation_tab, graduates_tab, surveys_tab = 
 if rates_tab.open:
     with rates_tab:
         trend = query(qq.pass_rates, "university", faculty)
-        where = faculty or t("ui.all_faculties")
+        where = faculty_label(faculty) if faculty else t("ui.all_faculties")
         chart(
             st,
             charts.pass_rate_trend(trend, language, t("quality.chart.trend", unit=where)),
@@ -121,7 +135,7 @@ if rates_tab.open:
             chart(
                 st,
                 charts.pass_rate_bars(
-                    of_year,
+                    with_names(of_year, "grp"),
                     language,
                     by,
                     t(f"quality.chart.by_{by}", year=year),
@@ -153,7 +167,7 @@ if grades_tab.open:
             title = t("quality.chart.grades", session=session_label(session))
             chart(
                 st,
-                charts.grade_bars(grades, language, by, title),
+                charts.grade_bars(with_names(grades, "grp"), language, by, title),
                 "aq_grades",
             )
             table(labelled(named_groups(grades)), "dl_aq_grades", t("download.quality_grades"))
@@ -195,7 +209,7 @@ if attestation_tab.open:
             chart(
                 st,
                 charts.attestation_bars(
-                    of_year,
+                    with_names(of_year, "grp"),
                     language,
                     by,
                     t(f"quality.chart.attestation_by_{by}", year=year),
@@ -221,7 +235,7 @@ if graduates_tab.open:
                 chart(
                     st,
                     charts.employment_bars(
-                        query(qq.employment, year, by, faculty),
+                        with_names(query(qq.employment, year, by, faculty), "grp"),
                         language,
                         by,
                         t(f"quality.chart.employment_by_{by}", year=year),
@@ -238,15 +252,15 @@ if surveys_tab.open:
             st.info(t("ui.surveys_empty"))
         else:
             # Rows of few respondents are left out of every figure, the university's too.
-            st.caption(t("ui.surveys_privacy_note", count=sq.MIN_RESPONSES))
-            sat = query(sq.satisfaction, faculty)
+            st.caption(t("ui.surveys_privacy_note", count=svq.MIN_RESPONSES))
+            sat = query(svq.satisfaction, faculty)
             chart(
                 st,
                 survey_charts.satisfaction_trend(sat, language, t("surveys.chart.trend")),
                 "sv_trend",
             )
             left, right = st.columns(2)
-            groups = query(sq.groups)
+            groups = query(svq.groups)
             group = left.selectbox(
                 t("ui.surveys_group"),
                 [None, *groups],
@@ -260,13 +274,13 @@ if surveys_tab.open:
                 chart(
                     st,
                     survey_charts.faculty_heatmap(
-                        query(sq.by_faculty, group),
+                        with_names(query(svq.by_faculty, group)),
                         language,
                         t("surveys.chart.faculties", group=code_label(group, language)),
                     ),
                     "sv_heat",
                 )
-            low = query(sq.lowest_questions, year, language, group, faculty)
+            low = query(svq.lowest_questions, year, language, group, faculty)
             chart(
                 st,
                 survey_charts.lowest_bars(low, language, t("surveys.chart.lowest", year=year)),

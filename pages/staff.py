@@ -15,6 +15,8 @@ from sapat.web import (
     card,
     chart,
     entry_guard,
+    faculties,
+    faculty_label,
     header,
     highlight,
     labelled,
@@ -22,6 +24,7 @@ from sapat.web import (
     lazy_tabs,
     query,
     t,
+    with_names,
 )
 
 user = entry_guard()
@@ -39,8 +42,10 @@ left, right = st.columns([1, 3])
 year = left.selectbox(t("ui.staff_year"), years, key="ts_year")
 faculty = right.selectbox(
     t("ui.quality_faculty"),
-    [None, *query(sq.faculties)],
-    format_func=lambda f: translate("ui.all_faculties", language) if f is None else f,
+    [None, *sorted(query(sq.faculties), key=faculty_label)],
+    format_func=lambda f: (
+        translate("ui.all_faculties", language) if f is None else faculty_label(f)
+    ),
     key="ts_faculty",
 )
 
@@ -110,7 +115,7 @@ composition_tab, share_tab, international_tab, rating_tab = lazy_tabs(
         t("ui.staff_tab_rating"),
     ],
 )
-where = faculty or t("ui.all_faculties")
+where = faculty_label(faculty) if faculty else t("ui.all_faculties")
 
 if composition_tab.open:
     with composition_tab:
@@ -122,14 +127,18 @@ if composition_tab.open:
         by_faculty = query(sq.composition_by_faculty, year)
         chart(
             st,
-            charts.titles_by_faculty(by_faculty, language, t("staff.chart.titles", year=year)),
+            charts.titles_by_faculty(
+                with_names(by_faculty), language, t("staff.chart.titles", year=year)
+            ),
             "ts_titles",
         )
         shown = by_faculty.assign(
             degree_share=(100 * by_faculty["degree_share"]).round(1),
             international_share=(100 * by_faculty["international_share"]).round(1),
         )
-        table(labelled(shown), "dl_ts_composition", t("download.staff_composition", year=year))
+        # Short names: ten figures per faculty have to fit beside them.
+        shown = labelled(shown, short=True)
+        table(shown, "dl_ts_composition", t("download.staff_composition", year=year))
 
 if share_tab.open:
     with share_tab:
@@ -144,14 +153,14 @@ if share_tab.open:
                 t(
                     "ui.staff_below",
                     count=len(below),
-                    faculties=", ".join(below["faculty"]),
+                    faculties=faculties().listing(below["faculty"]),
                     share=percent(threshold, language),
                 )
             )
         chart(
             st,
             charts.degree_share_bars(
-                shares, language, threshold, t("staff.chart.degree_share", year=year)
+                with_names(shares), language, threshold, t("staff.chart.degree_share", year=year)
             ),
             "ts_share",
         )
@@ -163,9 +172,9 @@ if share_tab.open:
             below=shares["below"].map({True: flag, False: ""}),
         )
         table(
-            highlight(labelled(shown), header("below"), {flag: charts.BELOW_COLOR}).format(
-                precision=1
-            ),
+            highlight(
+                labelled(shown, short=True), header("below"), {flag: charts.BELOW_COLOR}
+            ).format(precision=1),
             "dl_ts_share",
             t("download.staff_degree_share", year=year),
         )
@@ -202,26 +211,31 @@ if rating_tab.open:
                 st.info(
                     t(
                         "ui.staff_rating_hidden",
-                        faculties=", ".join(hidden["faculty"]),
+                        faculties=faculties().listing(hidden["faculty"]),
                         count=sq.MIN_GROUP,
                     )
                 )
             one, two = st.columns(2)
             chart(
                 one,
-                charts.rating_boxes(summary, language, t("staff.chart.rating", year=rating_year)),
+                charts.rating_boxes(
+                    with_names(summary), language, t("staff.chart.rating", year=rating_year)
+                ),
                 "ts_rating",
             )
             chart(
                 two,
-                charts.rating_parts(summary, language, t("staff.chart.parts", year=rating_year)),
+                charts.rating_parts(
+                    with_names(summary), language, t("staff.chart.parts", year=rating_year)
+                ),
                 "ts_parts",
             )
             shown = summary[~summary["hidden"]].drop(columns=["hidden"])
             shown = shown.assign(
                 faculty=shown["faculty"].replace({"university": t("staff.university")})
             ).round(charts.RATING_DECIMALS)  # the table's data goes to the browser as shown
-            table(labelled(shown), "dl_ts_rating", t("download.staff_rating", year=rating_year))
+            shown = labelled(shown, short=True)
+            table(shown, "dl_ts_rating", t("download.staff_rating", year=rating_year))
             if is_admin:
                 st.subheader(t("ui.staff_rating_rows"))
                 st.caption(t("ui.staff_rating_rows_note"))

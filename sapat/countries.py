@@ -24,6 +24,8 @@ _ALIASES = {
 # Names babel gives otherwise than the country itself uses in that language.
 _OWN_NAMES = {("ru", "KG"): "Кыргызстан"}
 _ISO2 = re.compile(r"^[A-Za-z]{2}$")
+# Columns of the datasets that hold a country, shown by its name in the reader's language.
+COUNTRY_COLUMNS = ("country", "partner_country", "agency_country", "citizenship")
 
 
 def _key(text: str) -> str:

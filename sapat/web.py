@@ -222,7 +222,16 @@ def any_of(
         values = sorted(values, key=shown)
     else:
         shown = (lambda v: code_label(v, lang())) if coded else str
-    chosen = target.multiselect(label, values, key=key, format_func=shown, placeholder=t("ui.all"))
+    chosen = target.multiselect(
+        label,
+        values,
+        key=key,
+        format_func=shown,
+        placeholder=t("ui.all"),
+        # Streamlit's "Select all" is English on every screen, and none chosen is all already.
+        select_all=False,
+        wrap=True,  # chosen names stay readable in a narrow column
+    )
     return tuple(chosen)
 
 
@@ -282,14 +291,18 @@ def header(column: str) -> str:
 
 
 def labelled(
-    frame: pd.DataFrame, values: dict[str, Callable[[Any], str]] | None = None
+    frame: pd.DataFrame,
+    values: dict[str, Callable[[Any], str]] | None = None,
+    *,
+    short: bool = False,
 ) -> pd.DataFrame:
     """A frame as users read it: coded values, faculties, countries and headers in their
-    language (a faculty by its full name: a table has the room).
+    language. A faculty by its full name, or its short name with ``short`` (a table of many
+    figures per faculty, whose last columns full names would push off a laptop screen).
 
     ``values`` maps further columns to functions that format their values.
     """
-    out = faculties().named(frame, *FACULTY_COLUMNS, short=False)
+    out = faculties().named(frame, *FACULTY_COLUMNS, short=short)
     for column in CODED_COLUMNS:
         if column in out:
             out[column] = out[column].map(lambda v: code_label(v, lang()), na_action="ignore")

@@ -123,7 +123,7 @@ class Dataset:
         """Row check error code → the column its failures are reported at (``row_check``).
 
         A dataframe check declared without a blamed column is left out: its failures keep
-        Pandera's column (tests/test_registry.py makes sure every check declares one).
+        Pandera's column (tests/test_schemas_registry.py makes sure every check declares one).
         """
         return {
             check.error: check.statistics[BLAME]

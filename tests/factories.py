@@ -50,6 +50,55 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "faculty": "MATH",
         "status": "active",
     },
+    "licenses": {
+        "license_no": lambda: f"L-{next(_SEQ)}",
+        "issued_on": dt.date(2015, 1, 10),
+        "status": "active",
+    },
+    "accreditations": {
+        "accreditation_id": lambda: f"ACC-{next(_SEQ)}",
+        "scope": "program",
+        "agency": "EdNet",
+        "kind": "national",
+        "status": "accredited",
+    },
+    "action_items": {
+        "item_id": lambda: f"AI-{next(_SEQ)}",
+        "source": "accreditation",
+        "recommendation": "Do it",
+        "status": "open",
+    },
+    "kpi_definitions": {
+        "code": lambda: f"kpi_{next(_SEQ)}",
+        "name_ky": "KPI",
+        "name_ru": "KPI",
+        "name_en": "KPI",
+        "unit": "count",
+        "direction": "higher_is_better",
+        "category": "strategy",
+    },
+    "kpi_values": {"unit_scope": "university"},
+    "kpi_targets": {"unit_scope": "university"},
+    "exam_results": {
+        "academic_year": "2024-2025",
+        "semester": 1,
+        "program_code": lambda: f"P{next(_SEQ)}",
+        "course_year": 1,
+        "session_type": "regular",
+    },
+    "graduates": {"academic_year": "2024-2025", "program_code": lambda: f"P{next(_SEQ)}"},
+    "staff_composition": {
+        "year": 2025,
+        "faculty": "F1",
+        "department": lambda: f"D{next(_SEQ)}",
+    },
+    "staff_rating": {"year": 2025, "staff_code": lambda: f"S-{next(_SEQ)}"},
+    "survey_results": {
+        "survey_code": "s",
+        "academic_year": "2024-2025",
+        "respondent_group": "students",
+        "question_code": lambda: f"Q{next(_SEQ)}",
+    },
 }
 
 

@@ -1,4 +1,4 @@
-"""Child process for test_load_safety: load one batch into a warehouse, then wait to be killed."""
+"""Child process of test_pipelines_loader_safety: load one batch, then wait to be killed."""
 
 from __future__ import annotations
 

@@ -7,11 +7,11 @@ attacker would. Files go through the real ingest path (``ingest_bytes``, the Dat
 
 Attacks that already hold are tested elsewhere and only referenced here:
 
-- macros: tests/test_safety.py ``test_workbook_with_vba_project_is_refused`` (a real
+- macros: tests/test_pipelines_safety.py ``test_workbook_with_vba_project_is_refused`` (a real
   vbaProject.bin in an .xlsx or .xlsm) and ``test_file_named_xlsm_is_refused``;
-- an honest zip bomb: tests/test_safety.py ``test_zip_bomb_is_refused_quickly_without_unpacking``;
-- a renamed executable: tests/test_safety.py ``test_renamed_exe`` and, through the CLI
-  with exit code 2, tests/test_cli.py ``test_ingest_exit_codes_and_summary``.
+- an honest zip bomb: tests/test_pipelines_safety.py ``test_zip_bomb_is_refused_quickly_without_unpacking``;
+- a renamed executable: tests/test_pipelines_safety.py ``test_renamed_exe`` and, through the CLI
+  with exit code 2, tests/test_pipelines_cli.py ``test_ingest_exit_codes_and_summary``.
 
 XML external entities were not tested anywhere; they are below.
 """

@@ -29,8 +29,11 @@ from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.message import Message
 
 from sapat.i18n import catalog, code_label
-from sapat.queries import measures, staff, surveys
+from sapat.queries import measures as msq
+from sapat.queries import staff as sq
+from sapat.queries import surveys as svq
 from tests.conftest import app_test
+from tests.factories import insert
 
 EN = catalog("en")
 YEAR, BEFORE = 2026, 2025
@@ -62,17 +65,35 @@ PARTS = tuple(PART_SHIFT)
 
 def rate(conn, year: int, faculty: str | None, scores: list[float]) -> None:
     for i, score in enumerate(scores):
-        parts = [round(score + PART_SHIFT[p], 2) for p in PARTS]
-        conn.execute(
-            "INSERT INTO staff_rating VALUES (?, ?, ?, 'Dept', 'lecturer', ?, ?, ?, ?, NULL)",
-            [year, f"{faculty or 'NONE'}-{year}-{i}", faculty, *parts, score],
+        parts = {p: round(score + PART_SHIFT[p], 2) for p in PARTS}
+        insert(
+            conn,
+            "staff_rating",
+            year=year,
+            staff_code=f"{faculty or 'NONE'}-{year}-{i}",
+            faculty=faculty,
+            department="Dept",
+            position="lecturer",
+            **parts,
+            total_score=score,
         )
 
 
 def compose(conn, year: int, faculty: str, headcount: int) -> None:
-    conn.execute(
-        "INSERT INTO staff_composition VALUES (?, ?, 'Dept', ?, ?, 0, ?, 0, 1, 2, 0, NULL)",
-        [year, faculty, headcount, headcount * 0.9, headcount // 2],
+    insert(
+        conn,
+        "staff_composition",
+        year=year,
+        faculty=faculty,
+        department="Dept",
+        headcount=headcount,
+        fte=headcount * 0.9,
+        doctors_of_science=0,
+        candidates_of_science=headcount // 2,
+        phd_holders=0,
+        professors=1,
+        associate_professors=2,
+        international_staff=0,
     )
 
 
@@ -108,19 +129,30 @@ EMPLOYER_ROWS = (("Q8", 20, 4.11, 0.8), ("Q9", 3, 1.67, 0.0))
 
 
 def survey_row(conn, year, group, faculty, code, responses, mean, share) -> None:
-    conn.execute(
-        "INSERT INTO survey_results VALUES ('s', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
-        [year, group, faculty, code, f"ky {code}", f"ru {code}", f"en {code}", responses, mean,
-         share],
-    )  # fmt: skip
+    insert(
+        conn,
+        "survey_results",
+        academic_year=year,
+        respondent_group=group,
+        faculty=faculty,
+        question_code=code,
+        **{f"question_{lang}": f"{lang} {code}" for lang in ("ky", "ru", "en")},
+        responses=responses,
+        mean_score=mean,
+        share_satisfied=share,
+    )
 
 
 def exam_row(conn, year: str, faculty: str) -> None:
     """An exam result, so that the quality page offers the faculty in its picker."""
-    conn.execute(
-        "INSERT INTO exam_results VALUES (?, 1, ?, ?, 1, 'regular', 100, 90, NULL, "
-        "NULL, NULL, NULL, NULL, NULL, NULL)",
-        [year, faculty, f"{faculty}-P"],
+    insert(
+        conn,
+        "exam_results",
+        academic_year=year,
+        faculty=faculty,
+        program_code=f"{faculty}-P",
+        students_total=100,
+        students_passed=90,
     )
 
 
@@ -485,7 +517,7 @@ def test_rating_figures_are_rounded_to_what_the_page_shows(rating_wh):
                 assert abs(v * 10 - round(v * 10)) < 1e-6, (column, v)
     # The caption says whose figures the university's are, in the user's language.
     captions = [c.value for c in at.caption]
-    assert EN["ui.staff_rating_university_note"].format(count=staff.MIN_GROUP) in captions
+    assert EN["ui.staff_rating_university_note"].format(count=sq.MIN_GROUP) in captions
 
 
 @pytest.mark.parametrize("rating_wh", ["one"], indirect=True)
@@ -501,17 +533,17 @@ def test_rating_queries_and_measures_leave_hidden_groups_out(conn, hidden):
     rating_warehouse(conn, hidden)
     faculty, _ = HIDDEN_GROUPS[hidden]
     everyone = [s for v in VISIBLE_SCORES.values() for s in v]
-    summary = staff.rating_summary(conn, YEAR).set_index("faculty")
+    summary = sq.rating_summary(conn, YEAR).set_index("faculty")
     assert summary.loc["university", "people"] == len(everyone)
     assert summary.loc["university", "mean_total"] == pytest.approx(np.mean(everyone))
     teaching = np.mean([round(s + PART_SHIFT["teaching_score"], 2) for s in everyone])
     assert summary.loc["university", "teaching_score"] == pytest.approx(teaching)
-    trend = staff.rating_trend(conn).set_index("year")
+    trend = sq.rating_trend(conn).set_index("year")
     assert trend.loc[YEAR, "mean_total"] == pytest.approx(np.mean(everyone))
-    measure = measures.values(conn, "staff_rating_mean").set_index("year")
+    measure = msq.values(conn, "staff_rating_mean").set_index("year")
     assert measure.loc[YEAR, "value"] == pytest.approx(np.mean(everyone))
     if faculty is not None:
-        assert measures.values(conn, "staff_rating_mean", faculty)["year"].tolist() == [BEFORE]
+        assert msq.values(conn, "staff_rating_mean", faculty)["year"].tolist() == [BEFORE]
         # Shown the year before, the faculty counts in the university's figure of that year.
         assert trend.loc[BEFORE, "people"] == len(everyone) + len(HIDDEN_BEFORE)
 
@@ -660,7 +692,7 @@ def test_survey_figures_are_rounded_and_the_rule_is_explained(survey_wh):
         for column in frame.select_dtypes("number"):
             for v in frame[column].dropna():
                 assert abs(v * 1000 - round(v * 1000)) < 1e-6, (column, v)
-    note = EN["ui.surveys_privacy_note"].format(count=surveys.MIN_RESPONSES)
+    note = EN["ui.surveys_privacy_note"].format(count=svq.MIN_RESPONSES)
     assert note in seen.texts
 
 
@@ -671,14 +703,14 @@ def test_survey_queries_and_measures_leave_small_groups_out(conn, hidden):
     weights = {name: n for name, (n, *_) in SURVEYED.items()}
     visible = sum(weights[f] * m for f, (_, ms, _) in SURVEYED.items() for m in ms)
     expected = visible / (3 * sum(weights.values()))
-    sat = surveys.satisfaction(conn).set_index(["academic_year", "respondent_group"])
+    sat = svq.satisfaction(conn).set_index(["academic_year", "respondent_group"])
     assert sat.loc[(SURVEY_YEAR, "students"), "mean_score"] == pytest.approx(expected)
     assert sat.loc[(SURVEY_YEAR, "employers"), "respondents"] == 20
-    heat = surveys.by_faculty(conn, "students")
+    heat = svq.by_faculty(conn, "students")
     assert heat[heat["academic_year"] == SURVEY_YEAR]["faculty"].tolist() == list(SURVEYED)
-    assert surveys.lowest_questions(conn, SURVEY_YEAR, "en", faculty=faculty).empty
-    low = surveys.lowest_questions(conn, SURVEY_YEAR, "en")
+    assert svq.lowest_questions(conn, SURVEY_YEAR, "en", faculty=faculty).empty
+    low = svq.lowest_questions(conn, SURVEY_YEAR, "en")
     assert "Q9" not in set(low["question_code"])
-    measure = measures.values(conn, "student_satisfaction").set_index("year")
+    measure = msq.values(conn, "student_satisfaction").set_index("year")
     assert measure.loc[2026, "value"] == pytest.approx(expected)
-    assert measures.values(conn, "student_satisfaction", faculty)["year"].tolist() == [2025]
+    assert msq.values(conn, "student_satisfaction", faculty)["year"].tolist() == [2025]

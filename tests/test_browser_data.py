@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from sapat.i18n import catalog
-from sapat.queries import overview as q
+from sapat.queries import overview as oq
 from tests.browser_kit import CHROMIUM, SHOTS, choose, go, metric, sign_in
 
 pytestmark = [
@@ -69,7 +69,7 @@ def _upload(page, path: Path) -> None:
 
 def test_editor_uploads_fixes_commits_sees_and_undoes(server, page, demo_db, tmp_path):
     conn = duckdb.connect(str(demo_db))
-    year = q.mobility_by_year(conn)["academic_year"].max()
+    year = oq.mobility_by_year(conn)["academic_year"].max()
     conn.close()
     outgoing = EN["ui.mobility_outgoing"].format(year=year)
     sign_in(page, f"{server}/?lang=en", "editor")

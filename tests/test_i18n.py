@@ -1,9 +1,13 @@
-"""Every user-facing text exists in Kyrgyz, Russian and English."""
+"""Every user-facing text exists in Kyrgyz, Russian and English; a name is read in a language."""
 
+import collections
 import re
 import string
 
-from sapat.i18n import LANGUAGES, catalog, column_label, translate
+import numpy as np
+import pandas as pd
+
+from sapat.i18n import LANGUAGES, catalog, column_label, localized, translate
 from schemas.registry import DATASETS
 from tests.conftest import ROOT
 
@@ -76,3 +80,22 @@ def test_kyrgyz_is_the_default_and_texts_differ_by_language():
     assert translate("ui.overview_title") == catalog("ky")["ui.overview_title"]
     titles = {translate("ui.overview_title", lang) for lang in LANGUAGES}
     assert len(titles) == 3
+
+
+def test_localized_reads_the_language_then_en_ru_ky_then_nothing():
+    row = {"name_ky": None, "name_ru": "Русский", "name_en": "  "}
+    assert localized(row, "name", "ky") == "Русский"
+    assert localized(row, "name", "ky", others=False) == ""
+    assert localized({"name_ky": "К", "name_ru": "Р", "name_en": "E"}, "name", "ru") == "Р"
+    assert localized({"name_ky": "К", "name_ru": "Р", "name_en": "E"}, "name", "ky") == "К"
+    assert localized({"name_ky": "К", "name_ru": "Р"}, "name", "en") == "Р"
+    assert localized({}, "name", "en") == ""
+
+
+def test_localized_reads_series_namedtuples_and_objects():
+    series = pd.Series({"question_ky": np.nan, "question_en": "How?"})
+    assert localized(series, "question", "ky") == "How?"
+    Row = collections.namedtuple("Row", "name_ky name_ru name_en")
+    assert localized(Row(None, "Р", None), "name", "en") == "Р"
+    frame = pd.DataFrame({"name_ky": [None], "name_ru": [None], "name_en": ["E"]})
+    assert localized(next(frame.itertuples()), "name", "ru") == "E"

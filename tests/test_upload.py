@@ -213,7 +213,6 @@ def test_the_data_page_loads_several_files_each_as_its_own_upload(db_path, env_d
     assert batches == [("2023.xlsx", "committed"), ("2024.xlsx", "rejected")]
 
 
-
 # --- academic quality files, from upload to figures ---------------------------------------
 def headers(dataset: str, lang: str) -> list[str]:
     """The header row of the dataset's template in ``lang``, as a user would fill it."""
@@ -267,7 +266,7 @@ def test_a_russian_staff_file_moves_the_degree_share(conn):
     rows.append([2026, "F1", "Кафедра 1", 10, 9.5, 1, 4, 0, 1, 2, 1])
     rows.append([2026, "F1", "Кафедра 2", 10, 10, 0, 6, 1, 0, 3, 0])
     loaded = commit_upload(
-        conn, "staff_composition", "sq.xlsx", xlsx_bytes(rows), mode="strict", user="ed",
+        conn, "staff_composition", "staff.xlsx", xlsx_bytes(rows), mode="strict", user="ed",
         lang="ru",
     )  # fmt: skip
     assert loaded.result.status == "committed", (

@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.demo.frames import generate
-from pipelines.demo.kpis import KPI_MEASURES
+from pipelines.demo.kpis import COMPUTED_KPIS, KPI_MEASURES
 from pipelines.ingest import ingest_frame
 from pipelines.problems import FileRejected
 from sapat import backup, db
@@ -95,17 +95,18 @@ def make_room(path: Path, force: bool = False) -> Path | None:
         conn.close()
 
 
-def build_demo(path: Path, *, room_made: bool = False) -> dict[str, int]:
+def build_demo(path: Path, *, room_made: bool = False, seed: int = 2026) -> dict[str, int]:
     """(Re)build the demo warehouse at ``path``; returns rows loaded per dataset.
 
     A warehouse holding anything the demo did not make is refused, unless the caller has
-    already called ``make_room`` (which backs it up when forced).
+    already called ``make_room`` (which backs it up when forced). ``seed``: another seed
+    generates another warehouse of the same shape (tests compare figures on two).
     """
     if not room_made:
         make_room(path)
     for stale in (path, path.with_name(path.name + ".wal")):
         stale.unlink(missing_ok=True)
-    frames = generate()
+    frames = generate(seed)
     conn = db.connect(path)
     try:
         counts = {}
@@ -117,7 +118,7 @@ def build_demo(path: Path, *, room_made: bool = False) -> dict[str, int]:
                 )
                 raise RuntimeError(f"demo data for {name} failed validation: {first}")
             counts[name] = report.result.rows_loaded
-        for code, measure in KPI_MEASURES.items():
+        for code, measure in (KPI_MEASURES | COMPUTED_KPIS).items():
             kpis.link(conn, code, measure, "demo")
         db.set_meta(conn, "demo", "true")
         conn.execute("CHECKPOINT")

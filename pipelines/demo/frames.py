@@ -15,7 +15,7 @@ from pipelines.demo.accreditation import (
 )
 from pipelines.demo.agreements import agreement_rows
 from pipelines.demo.catalogue import DEFAULT_TODAY, faculties, institutions
-from pipelines.demo.kpis import kpi_rows, measured_kpi_rows
+from pipelines.demo.kpis import kpi_rows, measured_kpi_rows, snapshot_values
 from pipelines.demo.mobility import mobility_rows, set_study_semesters
 from pipelines.demo.quality import exam_rows, staff_rows, survey_rows
 from pipelines.demo.rankings import indicator_rows, ranking_rows
@@ -51,6 +51,11 @@ def generate(seed: int = 2026, today: dt.date | None = None) -> dict[str, pd.Dat
         "staff_composition": to_frame("staff_composition", composition),
     }
     values = values + measured_kpi_rows(quality)
+    register = {
+        "programs": to_frame("programs", programs),
+        "accreditations": to_frame("accreditations", accreditations),
+    }
+    values = snapshot_values(values, register, today)
     return {
         "ranking_results": to_frame("ranking_results", results),
         "ranking_indicator_scores": to_frame("ranking_indicator_scores", indicators),

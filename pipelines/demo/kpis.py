@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import duckdb
@@ -10,7 +11,8 @@ import pandas as pd
 
 from pipelines.demo.catalogue import ACAD, FACULTIES, IRO, SPQ, read_catalogue
 from pipelines.demo.shared import split_total
-from sapat.queries.measures import measure_sql
+from sapat import db
+from sapat.queries.measures import MEASURES, measure_sql
 
 # The kpi_definitions columns, in the order of the catalogue CSV.
 KPI_COLUMNS = ("code", "name_ky", "name_ru", "name_en", "unit", "direction", "category", "owner")
@@ -25,6 +27,23 @@ KPI_MEASURES: dict[str, str] = {
     "staff_degree_share": "staff_degree_share",
     "graduate_employment_rate": "graduate_employment_rate",
     "exam_pass_rate": "exam_pass_rate",
+}
+# KPIs the warehouse computes too, whose uploaded series the demo keeps (KPI code = measure):
+# where the measure reaches they are its own figures (exchange students counted from the
+# same mobility rows, staff summed from the same composition, the published QS Asia ranks),
+# and they hold years it cannot (2020's exchange students, the accredited share before the
+# demo's year: the warehouse computes that only for the year it is read in).
+COMPUTED_KPIS: dict[str, str] = {
+    code: code
+    for code in (
+        "accredited_programs_share",
+        "english_taught_programs",
+        "academic_staff_fte",
+        "international_staff",
+        "inbound_exchange_students",
+        "outbound_exchange_students",
+        "qs_asia_rank",
+    )
 }
 # University values 2020..2026; None = not measured (yet). Derived KPIs are computed below.
 KPI_SERIES: dict[str, tuple[float | None, ...]] = {
@@ -237,6 +256,36 @@ def kpi_rows(
                 if fac in split_t:
                     kpi_targets.append(_target_row(code, year, fac, split_t[fac]))
     return definitions, kpi_targets, kpi_values
+
+
+def snapshot_values(
+    values: list[dict], frames: dict[str, pd.DataFrame], today: dt.date
+) -> list[dict]:
+    """``values`` with each snapshot KPI's university value of ``today``'s year set to what
+    the warehouse computes on that day, rounded as an office reports it: the demo's upload
+    and its warehouse agree on the demo's own day (read later, the KPIs page flags it)."""
+    conn = duckdb.connect()
+    try:
+        for name, frame in frames.items():
+            conn.register(name, frame)
+        found = {}
+        for code, measure in COMPUTED_KPIS.items():
+            if MEASURES[measure].as_of:
+                row = db.first(
+                    conn.execute(
+                        f"SELECT value FROM ({measure_sql(measure, today)}) "
+                        "WHERE unit_scope = 'university'"
+                    )
+                )
+                found |= {code: round(row[0], 1)} if row else {}
+    finally:
+        conn.close()
+    return [
+        v | {"value": float(found[v["code"]])}
+        if v["code"] in found and v["year"] == today.year and v["unit_scope"] == "university"
+        else v
+        for v in values
+    ]
 
 
 def measured_kpi_rows(frames: dict[str, pd.DataFrame]) -> list[dict]:

@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 from sapat.charts.common import LEGEND_ABOVE_RIGHT, categories_top_down, short
 from sapat.charts.common import empty as _empty
 from sapat.charts.common import title as _title
+from sapat.countries import country_name
 from sapat.display import format_date
 from sapat.i18n import code_label, column_label, translate
 
@@ -127,9 +128,18 @@ def partners_map(frame: pd.DataFrame, lang: str) -> go.Figure:
         marker_line_color="#FFFFFF",
         marker_line_width=0.5,
         colorbar={"title": {"text": agreements_word}, "thickness": 12},
-        customdata=list(zip(data["agreements"], active.fillna(0), strict=True)),
+        # The country as the reader names it: the locations stay the English names the
+        # map matches on.
+        customdata=list(
+            zip(
+                data["agreements"],
+                active.fillna(0),
+                [country_name(c, lang) for c in data["partner_country"]],
+                strict=True,
+            )
+        ),
         hovertemplate=(
-            f"<b>%{{location}}</b><br>{agreements_word}: %{{customdata[0]}}"
+            f"<b>%{{customdata[2]}}</b><br>{agreements_word}: %{{customdata[0]}}"
             f"<br>{in_force_word}: %{{customdata[1]}}<extra></extra>"
         ),
         name=agreements_word,

@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 from sapat.charts.common import empty as _empty
 from sapat.charts.common import title as _title
 from sapat.charts.overview import DIRECTION_COLORS, direction_bars
+from sapat.countries import country_name
 from sapat.i18n import code_label, has, translate
 from schemas.registry import get_dataset
 
@@ -89,10 +90,9 @@ def value_label(value: object, lang: str, column: str) -> str:
 
 
 def country_label(name: str, lang: str) -> str:
-    """A partner country's name in ``lang`` (the stored English name if not catalogued)."""
-    iso = ISO3.get(name)
-    key = f"mobility.country.{iso}"
-    return translate(key, lang) if iso and has(key, lang) else name
+    """A partner country's name in ``lang`` (babel's territory names, as every page and the
+    deck write it); a name that is no known country as it is written."""
+    return country_name(name, lang)
 
 
 def trend_chart(df: pd.DataFrame, lang: str) -> go.Figure:

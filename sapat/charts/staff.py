@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -34,6 +36,16 @@ _ROW = 30
 # is the viewer's to read, and unrounded means are what a subtraction attack needs.
 RATING_DECIMALS = 1
 _BOX = {"q1": "p25", "median": "median", "q3": "p75", "lowerfence": "p10", "upperfence": "p90"}
+# The rating's two charts stand side by side, each half a laptop screen wide: a longer
+# title goes on two lines rather than run out of the chart, and the three parts' legend
+# goes below the plot, where it cannot run into the title.
+_HALF_TITLE = 46
+_HALF_HEIGHT = 420
+_LEGEND_BELOW = {"orientation": "h", "y": -0.32, "yanchor": "top", "x": 0, "xanchor": "left"}
+
+
+def _half_title(text: str) -> str:
+    return "<br>".join(textwrap.wrap(text, _HALF_TITLE))
 
 
 def composition_trend(frame: pd.DataFrame, lang: str, title: str) -> go.Figure:
@@ -181,7 +193,7 @@ def rating_boxes(summary: pd.DataFrame, lang: str, title: str) -> go.Figure:
     median and the mean. A group without percentiles (too few for a box) is its mean alone;
     hidden (too small) faculties are left out."""
     shown = _shown_rating(summary, lang)
-    fig = titled(title, lang, 380)
+    fig = titled(_half_title(title), lang, _HALF_HEIGHT)
     if shown.empty:
         return _empty(fig, lang)
     shown = shown.assign(_order=shown["median"].fillna(shown["mean_total"])).sort_values("_order")
@@ -216,7 +228,8 @@ def rating_boxes(summary: pd.DataFrame, lang: str, title: str) -> go.Figure:
 def rating_parts(summary: pd.DataFrame, lang: str, title: str) -> go.Figure:
     """Mean teaching, research and service scores per faculty (hidden faculties left out)."""
     shown = _shown_rating(summary, lang)
-    fig = titled(title, lang, 360)
+    fig = titled(_half_title(title), lang, _HALF_HEIGHT)
+    fig.update_layout(legend=_LEGEND_BELOW)
     if shown.empty:
         return _empty(fig, lang)
     for column, color in PART_COLORS.items():

@@ -85,9 +85,26 @@ _IN_FORCE = """{t}.grants
 
 _LICENSE_IN_FORCE = """l.status = 'active' AND l.issued_on <= $today
     AND (l.valid_until IS NULL OR l.valid_until >= $today)"""
-_ACCREDITATION_IN_FORCE = """a.status IN ('accredited', 'conditional')
-    AND (a.valid_from IS NULL OR a.valid_from <= $today)
-    AND (a.valid_until IS NULL OR a.valid_until >= $today)"""
+
+
+def accredited_programs_sql(day: str) -> str:
+    """Active programmes (program_code, faculty, level) and whether each is ``accredited``
+    on ``day`` (an SQL date expression): an accreditation of the programme, accredited or
+    conditional, in force that day.
+
+    The one definition of the accredited share: ``coverage`` (so the summary, the overview
+    and the deck) and the accredited_programs_share measure (so its KPI) both read it.
+    Suspended and closed programmes are not counted.
+    """
+    return f"""
+        SELECT p.program_code, p.faculty, p.level,
+               EXISTS (SELECT 1 FROM accreditations a
+                       WHERE a.program_code = p.program_code
+                         AND a.status IN ('accredited', 'conditional')
+                         AND (a.valid_from IS NULL OR a.valid_from <= {day})
+                         AND (a.valid_until IS NULL OR a.valid_until >= {day})) AS accredited
+        FROM programs p WHERE p.status = 'active'
+    """
 
 
 def coverage(conn: duckdb.DuckDBPyConnection, today: dt.date) -> pd.DataFrame:
@@ -102,14 +119,11 @@ def coverage(conn: duckdb.DuckDBPyConnection, today: dt.date) -> pd.DataFrame:
     return conn.execute(
         f"""
         WITH p AS (
-            SELECT p.program_code, p.faculty, p.level,
-                   EXISTS (SELECT 1 FROM accreditations a
-                           WHERE a.program_code = p.program_code
-                             AND {_ACCREDITATION_IN_FORCE}) AS accredited,
+            SELECT c.*,
                    EXISTS (SELECT 1 FROM licenses l
-                           WHERE l.program_code = p.program_code
+                           WHERE l.program_code = c.program_code
                              AND {_LICENSE_IN_FORCE}) AS licensed
-            FROM programs p WHERE p.status = 'active'
+            FROM ({accredited_programs_sql("$today")}) c
         ),
         groups AS (
             SELECT 'overall' AS group_type, '' AS group_value, * EXCLUDE (faculty, level)

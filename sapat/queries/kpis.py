@@ -1,13 +1,14 @@
 """Strategy KPIs against their targets: scorecard, history, faculty split, status counts.
 
-A KPI may be linked to an academic quality measure (``sapat.queries.measures``); every query
-here then reads its *effective* values (``effective_sql``): the measure's value wins for each
-(year, unit scope) it covers, uploaded values fill the rest.
+A KPI may be linked to a warehouse measure (``sapat.queries.measures``); every query here
+then reads its *effective* values (``effective_sql``): the measure's value wins for each
+(year, unit scope) it covers, uploaded values fill the rest. Snapshot measures (the
+accredited share) are read on ``today``, which every query takes (default: the current date).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import duckdb
@@ -17,7 +18,7 @@ from sapat import db
 from sapat.academic_year import AcademicYear
 from sapat.formats import is_number
 from sapat.i18n import translate
-from sapat.queries import measures
+from sapat.queries import measures as msq
 
 STATUSES = ("on_track", "at_risk", "off_track", "no_target", "no_value")
 # The order in which a scorecard shows statuses: what needs attention first.
@@ -26,6 +27,9 @@ DIRECTIONS = ("higher_is_better", "lower_is_better")
 UNIVERSITY = "university"
 # A value missing its target by at most 5 % of |target| is 'at risk', not yet 'off track'.
 AT_RISK_MARGIN = 0.05
+# Decimals a KPI value is shown with per unit (as charts.kpis.format_value writes it): an
+# uploaded value differs from the computed one only when the two would read differently.
+SHOWN_DECIMALS = {"percent": 1, "count": 0, "rank": 0, "ratio": 2, "score": 2}
 
 
 def classify(
@@ -92,20 +96,21 @@ class LinkError(ValueError):
 def linked_measures(conn: duckdb.DuckDBPyConnection) -> list[str]:
     """Known measures some KPI points at (a link to a measure since removed is ignored)."""
     rows = conn.execute("SELECT DISTINCT measure FROM kpi_measures ORDER BY measure").fetchall()
-    return [r[0] for r in rows if r[0] in measures.MEASURES]
+    return [r[0] for r in rows if r[0] in msq.MEASURES]
 
 
-def effective_sql(conn: duckdb.DuckDBPyConnection) -> str:
+def effective_sql(conn: duckdb.DuckDBPyConnection, today: date | None = None) -> str:
     """The CTEs ``kpi_links`` and ``kpi_eff`` (to follow ``WITH``), which every query reads.
 
     kpi_links(code, measure): defined KPIs linked to a known measure.
-    kpi_eff(code, year, unit_scope, value, source, measure): kpi_values with, for a linked
-    KPI, the measure's rows in place of the uploaded ones for the same (year, unit_scope);
-    uploaded rows the measure does not cover stay. ``measure`` is NULL on uploaded rows.
+    kpi_eff(code, year, unit_scope, value, source, measure, uploaded): kpi_values with, for a
+    linked KPI, the measure's rows (read on ``today``) in place of the uploaded ones for the
+    same (year, unit_scope); uploaded rows the measure does not cover stay. ``measure`` is
+    NULL on uploaded rows; ``uploaded`` is the uploaded value a computed row replaced.
     Only the measures some KPI is linked to are computed, which is why this reads the links
     first: a query never pays for the other measures.
     """
-    known = ", ".join(f"'{name}'" for name in measures.MEASURES)
+    known = ", ".join(f"'{name}'" for name in msq.MEASURES)
     links = f"""
 kpi_links AS (
     SELECT l.code, l.measure
@@ -116,21 +121,26 @@ kpi_links AS (
     if not linked:
         return f"""{links},
 kpi_eff AS (
-    SELECT code, year, unit_scope, value, source, CAST(NULL AS VARCHAR) AS measure
+    SELECT code, year, unit_scope, value, source, CAST(NULL AS VARCHAR) AS measure,
+           CAST(NULL AS DOUBLE) AS uploaded
     FROM kpi_values
 )"""
     # Names come from MEASURES (checked above), never from the table: safe to splice.
-    computed = "\nUNION ALL\n".join(measures.measure_sql(name) for name in linked)
+    computed = "\nUNION ALL\n".join(msq.measure_sql(name, today) for name in linked)
     return f"""{links},
 kpi_measured AS MATERIALIZED (
     SELECT k.code, CAST(m.year AS INTEGER) AS year, m.unit_scope, m.value, k.measure
     FROM kpi_links k JOIN ({computed}) m ON m.measure = k.measure
 ),
 kpi_eff AS (
-    SELECT code, year, unit_scope, value, CAST(NULL AS VARCHAR) AS source, measure
-    FROM kpi_measured
+    SELECT x.code, x.year, x.unit_scope, x.value, CAST(NULL AS VARCHAR) AS source, x.measure,
+           v.value AS uploaded
+    FROM kpi_measured x
+    LEFT JOIN kpi_values v
+      ON v.code = x.code AND v.year = x.year AND v.unit_scope = x.unit_scope
     UNION ALL
-    SELECT v.code, v.year, v.unit_scope, v.value, v.source, CAST(NULL AS VARCHAR)
+    SELECT v.code, v.year, v.unit_scope, v.value, v.source, CAST(NULL AS VARCHAR),
+           CAST(NULL AS DOUBLE)
     FROM kpi_values v
     WHERE NOT EXISTS (
         SELECT 1 FROM kpi_measured x
@@ -142,8 +152,9 @@ kpi_eff AS (
 _SEVERITY_SQL = "list_position([{}], {{status}})".format(", ".join(f"'{s}'" for s in SEVERITY))
 
 # One row per KPI definition for ($year, $scope): value, target, status, previous year,
-# the finite values of every year up to $year (oldest first) for a sparkline, and the
-# measure it is computed from (NULL: uploaded values). Follows ``effective_sql``.
+# the finite values of every year up to $year (oldest first) for a sparkline, the measure
+# it is computed from (NULL: uploaded values) and the uploaded value the computed one
+# replaced. Follows ``effective_sql``.
 _CARD_CTE = f"""
 card AS (
     SELECT d.code, d.name_ky, d.name_ru, d.name_en, d.unit, d.direction, d.category, d.owner,
@@ -152,7 +163,7 @@ card AS (
            prev.value AS previous_value,
            cur.value - prev.value AS change,
            coalesce(hist.history, CAST([] AS DOUBLE[])) AS history,
-           lk.measure
+           lk.measure, cur.uploaded
     FROM kpi_definitions d
     LEFT JOIN kpi_links lk ON lk.code = d.code
     LEFT JOIN kpi_eff cur
@@ -178,11 +189,11 @@ def _card_params(year: int | None, unit_scope: str) -> dict:
     }
 
 
-def years(conn: duckdb.DuckDBPyConnection) -> list[int]:
+def years(conn: duckdb.DuckDBPyConnection, today: date | None = None) -> list[int]:
     """Years with any KPI value or target (any unit scope), latest first."""
     rows = conn.execute(
         f"""
-        WITH {effective_sql(conn)}
+        WITH {effective_sql(conn, today)}
         SELECT year FROM kpi_eff UNION SELECT year FROM kpi_targets
         ORDER BY year DESC
         """
@@ -191,7 +202,10 @@ def years(conn: duckdb.DuckDBPyConnection) -> list[int]:
 
 
 def scorecard(
-    conn: duckdb.DuckDBPyConnection, year: int, unit_scope: str = UNIVERSITY
+    conn: duckdb.DuckDBPyConnection,
+    year: int,
+    unit_scope: str = UNIVERSITY,
+    today: date | None = None,
 ) -> pd.DataFrame:
     """Every KPI definition with its value and target in ``year`` for ``unit_scope``.
 
@@ -199,12 +213,14 @@ def scorecard(
     target, status (see ``classify``), previous_value (year - 1), change (value -
     previous_value, NaN when either is missing), history (a list of floats: the values of
     every year up to ``year``, oldest first, years without a value skipped; [] if none),
-    measure (the measure the KPI is computed from, None for uploaded values).
+    measure (the measure the KPI is computed from, None for uploaded values), uploaded (the
+    value uploaded for a computed KPI's year, NaN if none), differs (True when that uploaded
+    value reads differently from the computed one: the page shows both and flags it).
     Sorted by category, then status severity (``SEVERITY``), then code.
     """
     frame = conn.execute(
         f"""
-        WITH {effective_sql(conn)}, {_CARD_CTE}
+        WITH {effective_sql(conn, today)}, {_CARD_CTE}
         SELECT * FROM card
         ORDER BY category, {_SEVERITY_SQL.format(status="status")}, code
         """,
@@ -214,7 +230,24 @@ def scorecard(
     frame["history"] = pd.Series(
         [[float(v) for v in h] for h in frame["history"]], index=frame.index, dtype=object
     )
+    frame["differs"] = pd.Series(
+        [
+            differs(u, v, unit)
+            for u, v, unit in zip(frame["uploaded"], frame["value"], frame["unit"], strict=True)
+        ],
+        index=frame.index,
+        dtype=bool,
+    )
     return frame
+
+
+def differs(uploaded: object, computed: object, unit: str | None) -> bool:
+    """Whether an uploaded value and the computed one read differently in ``unit``
+    (SHOWN_DECIMALS); False when either is missing."""
+    if not (is_number(uploaded) and is_number(computed)):
+        return False
+    decimals = SHOWN_DECIMALS.get(str(unit), 2)
+    return round(float(uploaded), decimals) != round(float(computed), decimals)
 
 
 def history(
@@ -222,6 +255,7 @@ def history(
     code: str,
     unit_scope: str = UNIVERSITY,
     as_of: int | None = None,
+    today: date | None = None,
 ) -> pd.DataFrame:
     """One KPI over the years: year, value, target, status, oldest first.
 
@@ -230,7 +264,7 @@ def history(
     """
     return conn.execute(
         f"""
-        WITH {effective_sql(conn)},
+        WITH {effective_sql(conn, today)},
         yrs AS (
             SELECT year FROM kpi_eff WHERE code = $code AND unit_scope = $scope
             UNION
@@ -258,7 +292,9 @@ def history(
     ).df()
 
 
-def by_faculty(conn: duckdb.DuckDBPyConnection, code: str, year: int) -> pd.DataFrame:
+def by_faculty(
+    conn: duckdb.DuckDBPyConnection, code: str, year: int, today: date | None = None
+) -> pd.DataFrame:
     """One KPI in ``year`` per faculty: unit_scope, value, target, status.
 
     Every unit scope other than 'university' with a value or a target that year, sorted
@@ -266,7 +302,7 @@ def by_faculty(conn: duckdb.DuckDBPyConnection, code: str, year: int) -> pd.Data
     """
     return conn.execute(
         f"""
-        WITH {effective_sql(conn)},
+        WITH {effective_sql(conn, today)},
         units AS (
             SELECT unit_scope FROM kpi_eff WHERE code = $code AND year = $year
             UNION
@@ -289,11 +325,11 @@ def by_faculty(conn: duckdb.DuckDBPyConnection, code: str, year: int) -> pd.Data
     ).df()
 
 
-def scopes(conn: duckdb.DuckDBPyConnection, code: str) -> list[str]:
+def scopes(conn: duckdb.DuckDBPyConnection, code: str, today: date | None = None) -> list[str]:
     """Unit scopes with any value of this KPI: 'university' first, then faculties A–Z."""
     rows = conn.execute(
         f"""
-        WITH {effective_sql(conn)}
+        WITH {effective_sql(conn, today)}
         SELECT DISTINCT unit_scope FROM kpi_eff WHERE code = ?
         ORDER BY unit_scope <> 'university', unit_scope
         """,
@@ -302,27 +338,30 @@ def scopes(conn: duckdb.DuckDBPyConnection, code: str) -> list[str]:
     return [r[0] for r in rows]
 
 
-def latest_year(conn: duckdb.DuckDBPyConnection) -> int | None:
+def latest_year(conn: duckdb.DuckDBPyConnection, today: date | None = None) -> int | None:
     """The latest year with any university-level KPI value."""
     row = db.first(
         conn.execute(
-            f"WITH {effective_sql(conn)} SELECT max(year) FROM kpi_eff WHERE unit_scope = 'university'"
+            f"WITH {effective_sql(conn, today)} "
+            "SELECT max(year) FROM kpi_eff WHERE unit_scope = 'university'"
         )
     )
     return None if row is None or row[0] is None else int(row[0])
 
 
-def off_track(conn: duckdb.DuckDBPyConnection, year: int | None = None) -> pd.DataFrame:
+def off_track(
+    conn: duckdb.DuckDBPyConnection, year: int | None = None, today: date | None = None
+) -> pd.DataFrame:
     """University KPIs off track in ``year`` (default: ``latest_year``).
 
     Columns: code, name_ky, name_ru, name_en, value, target, unit, direction; ordered by
     category, then code (the scorecard's order). Empty when there is no year.
     """
     if year is None:
-        year = latest_year(conn)
+        year = latest_year(conn, today)
     return conn.execute(
         f"""
-        WITH {effective_sql(conn)}, {_CARD_CTE}
+        WITH {effective_sql(conn, today)}, {_CARD_CTE}
         SELECT code, name_ky, name_ru, name_en, value, target, unit, direction
         FROM card
         WHERE status = 'off_track'
@@ -333,30 +372,50 @@ def off_track(conn: duckdb.DuckDBPyConnection, year: int | None = None) -> pd.Da
 
 
 def reported_year(
-    conn: duckdb.DuckDBPyConnection, academic_year: str, known: list[int] | None = None
+    conn: duckdb.DuckDBPyConnection,
+    academic_year: str,
+    known: list[int] | None = None,
+    today: date | None = None,
 ) -> int | None:
     """The KPI (calendar) year reported for an academic year, or None without KPI data.
 
     KPI values of year Y describe academic year Y-1/Y (the demo's exchange counts and the
-    ranking editions say so: QS Asia 2026 is the qs_asia_rank KPI of 2026). Among the KPI
-    years up to that one, the KPIs page's rule picks: the latest year in which most KPIs
-    are measured, else the latest year with any KPI. ``known``: ``years(conn)``, if fetched.
+    ranking editions say so: QS Asia 2026 is the qs_asia_rank KPI of 2026): ``open_year``
+    among the KPI years up to that one. ``known``: ``years(conn, today)``, if fetched.
     """
-    end = AcademicYear.parse(academic_year).end_year
-    candidates = [y for y in (years(conn) if known is None else known) if y <= end]
+    return open_year(conn, today, known, AcademicYear.parse(academic_year).end_year)
+
+
+def open_year(
+    conn: duckdb.DuckDBPyConnection,
+    today: date | None = None,
+    known: list[int] | None = None,
+    up_to: int | None = None,
+) -> int | None:
+    """The KPI year shown first: the latest year (up to ``up_to``) in which most KPIs are
+    measured, else the latest year with any KPI; None without KPI data.
+
+    One rule for the KPIs page (the year it opens on), the overview (whose KPIs off track
+    it counts) and the deck (``reported_year``): a year just begun is mostly empty.
+    """
+    candidates = [
+        y for y in (years(conn, today) if known is None else known) if up_to is None or y <= up_to
+    ]
     for year in candidates:
-        counts = status_counts(conn, year)
+        counts = status_counts(conn, year, UNIVERSITY, today)
         if counts["no_value"] * 2 < sum(counts.values()):
             return year
     return candidates[0] if candidates else None
 
 
-def faculty_codes(conn: duckdb.DuckDBPyConnection, year: int) -> list[str]:
+def faculty_codes(
+    conn: duckdb.DuckDBPyConnection, year: int, today: date | None = None
+) -> list[str]:
     """KPIs with a measured value for at least two faculties (unit scopes) in ``year``."""
     # Computed KPIs count too: their faculty values come from the warehouse measure.
     rows = conn.execute(
         f"""
-        WITH {effective_sql(conn)}
+        WITH {effective_sql(conn, today)}
         SELECT code FROM kpi_eff
         WHERE year = ? AND unit_scope <> 'university' AND isfinite(value)
         GROUP BY code HAVING count(DISTINCT unit_scope) >= 2 ORDER BY code
@@ -367,11 +426,15 @@ def faculty_codes(conn: duckdb.DuckDBPyConnection, year: int) -> list[str]:
 
 
 def status_counts(
-    conn: duckdb.DuckDBPyConnection, year: int, unit_scope: str = UNIVERSITY
+    conn: duckdb.DuckDBPyConnection,
+    year: int,
+    unit_scope: str = UNIVERSITY,
+    today: date | None = None,
 ) -> dict[str, int]:
     """How many KPI definitions have each status in ``year``: every STATUSES key, in order."""
     rows = conn.execute(
-        f"WITH {effective_sql(conn)}, {_CARD_CTE} SELECT status, count(*) FROM card GROUP BY status",
+        f"WITH {effective_sql(conn, today)}, {_CARD_CTE} "
+        "SELECT status, count(*) FROM card GROUP BY status",
         _card_params(year, unit_scope),
     ).fetchall()
     found = {status: int(n) for status, n in rows}
@@ -381,7 +444,7 @@ def status_counts(
 # --- links to measures ----------------------------------------------------------------------
 def measure_choices(unit: str) -> list[str]:
     """The measures a KPI of ``unit`` may be computed from: those of the same unit."""
-    return [name for name, m in measures.MEASURES.items() if m.unit == unit]
+    return [name for name, m in msq.MEASURES.items() if m.unit == unit]
 
 
 def links(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -404,9 +467,9 @@ def link(conn: duckdb.DuckDBPyConnection, code: str, measure: str, user: str) ->
     audit row and the data version bump are one transaction.
     """
     code, measure = str(code).strip(), str(measure).strip()
-    if measure not in measures.MEASURES:
-        raise LinkError("unknown_measure", measure=measure, measures=", ".join(measures.MEASURES))
-    unit = measures.MEASURES[measure].unit
+    if measure not in msq.MEASURES:
+        raise LinkError("unknown_measure", measure=measure, measures=", ".join(msq.MEASURES))
+    unit = msq.MEASURES[measure].unit
     with db.transaction(conn) as tx:
         row = db.first(tx.execute("SELECT unit FROM kpi_definitions WHERE code = ?", [code]))
         if row is None:

@@ -1,13 +1,15 @@
-"""Academic quality measures by year and faculty: one definition for pages, overview and KPIs."""
+"""Warehouse measures by year and faculty: one definition for pages, overview, deck and KPIs."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, replace
 
 import duckdb
 import pandas as pd
 
 from sapat.academic_year import AcademicYear, end_year_sql
+from sapat.queries.accreditation import accredited_programs_sql
 
 UNIVERSITY = "university"
 # An academic year counts towards the calendar year it ends in (2025-2026 → 2026), as the
@@ -25,22 +27,41 @@ SURVEY_SHOWN = f"coalesce(responses, 0) >= {MIN_GROUP}"
 # Survey means are weighted by responses (every row shown has at least MIN_GROUP of them).
 SURVEY_WEIGHT = "coalesce(nullif(responses, 0), 1)"
 DEGREE_SQL = "coalesce(doctors_of_science, 0) + coalesce(candidates_of_science, 0) + coalesce(phd_holders, 0)"
+# Stands for the day a snapshot measure is read on (``measure_sql`` puts in a DATE literal).
+AS_OF = "__as_of__"
+# Exchange students as the ranking agencies count them: students on international mobility
+# that took place (departed, completed or reported), not applications or selections.
+EXCHANGE_STUDENTS = (
+    "scope = 'international' AND starts_with(participant_category, 'student_') "
+    "AND status IN ('departed', 'completed', 'report_submitted')"
+)
+# The home university's exact QS Asia positions: a band (451-500, 1401+) is no position.
+_QS_ASIA_RANKS = """(
+    SELECT r.year, CAST(NULL AS VARCHAR) AS faculty, r.rank_low
+    FROM ranking_results r JOIN institutions i ON i.name = r.institution AND i.is_home
+    WHERE r.ranking = 'qs_asia' AND r.rank_low IS NOT NULL AND r.rank_high = r.rank_low
+)"""
 
 
 @dataclass(frozen=True)
 class Measure:
-    """``part / whole`` of ``table`` per year and faculty; percent measures are × 100."""
+    """``part / whole`` of ``table`` per year and faculty; percent measures are × 100, count
+    measures are the sum of ``part`` (``whole`` is then 1 a row)."""
 
     table: str
     year: str
     part: str
     whole: str
-    unit: str  # "percent" or "score"
+    unit: str  # "percent", "score", "count" or "rank": the unit of the KPIs it may feed
     where: str = "TRUE"
     # Rows are people (the staff rating): a faculty of fewer than this many rows in a year
     # has no figure, and the university's figure of that year leaves it out. Staff with no
     # faculty are one such group. 0: the rows are not people.
     min_group: int = 0
+    # A snapshot of a register as it stands on the day it is read (AS_OF in its SQL): one
+    # figure, for that day's calendar year. Earlier years are not computed: the warehouse
+    # holds today's programmes, not each past year's, so their KPIs keep uploaded values.
+    as_of: bool = False
 
 
 MEASURES: dict[str, Measure] = {
@@ -130,6 +151,47 @@ MEASURES: dict[str, Measure] = {
         "score",
         f"respondent_group = 'employers' AND mean_score IS NOT NULL AND {SURVEY_SHOWN}",
     ),
+    # Accredited ÷ active programmes on the day: accreditation.accredited_programs_sql, the
+    # same rows as the accreditation summary, the overview card and the deck.
+    "accredited_programs_share": Measure(
+        f"({accredited_programs_sql(AS_OF)})",
+        f"year({AS_OF})",
+        "CAST(accredited AS INTEGER)",
+        "1",
+        "percent",
+        as_of=True,
+    ),
+    "english_taught_programs": Measure(
+        "programs",
+        f"year({AS_OF})",
+        "1",
+        "1",
+        "count",
+        "status = 'active' AND language = 'en'",
+        as_of=True,
+    ),
+    # Teaching staff as staff_composition counts it, the staff page's figures.
+    "academic_staff_fte": Measure("staff_composition", "year", "fte", "1", "count"),
+    "international_staff": Measure(
+        "staff_composition", "year", "coalesce(international_staff, 0)", "1", "count"
+    ),
+    "inbound_exchange_students": Measure(
+        "mobility",
+        _ACADEMIC_YEAR,
+        "1",
+        "1",
+        "count",
+        f"direction = 'incoming' AND {EXCHANGE_STUDENTS}",
+    ),
+    "outbound_exchange_students": Measure(
+        "mobility",
+        _ACADEMIC_YEAR,
+        "1",
+        "1",
+        "count",
+        f"direction = 'outgoing' AND {EXCHANGE_STUDENTS}",
+    ),
+    "qs_asia_rank": Measure(_QS_ASIA_RANKS, "year", "rank_low", "1", "rank"),
 }
 
 
@@ -138,12 +200,25 @@ def year_label(name: str, year: int) -> str:
     return str(AcademicYear.ending_in(year) if MEASURES[name].year == _ACADEMIC_YEAR else year)
 
 
-def measure_sql(name: str) -> str:
+def measure_sql(name: str, today: dt.date | None = None) -> str:
     """SQL of one measure: (measure, year, unit_scope, value, part, whole), one row per year
     for the university and one per year and faculty; no row where the whole is 0, nor of a
-    group under the measure's ``min_group`` (left out of the university's row too)."""
+    group under the measure's ``min_group`` (left out of the university's row too).
+
+    A snapshot measure (``as_of``) is read on ``today`` (default: the current date).
+    """
     m = MEASURES[name]
-    scale = "100.0 * " if m.unit == "percent" else ""
+    if m.as_of:
+        day = f"DATE '{(today or dt.date.today()).isoformat()}'"
+        m = replace(
+            m,
+            table=m.table.replace(AS_OF, day),
+            year=m.year.replace(AS_OF, day),
+            where=m.where.replace(AS_OF, day),
+        )
+    value = {"percent": "100.0 * sum(part) / sum(whole)", "count": "sum(part)"}.get(
+        m.unit, "sum(part) / sum(whole)"
+    )
     # The group size counts blank faculties as one group (PARTITION BY groups NULLs).
     small = (
         f"QUALIFY count(*) OVER (PARTITION BY {m.year}, faculty) >= {int(m.min_group)}"
@@ -153,7 +228,7 @@ def measure_sql(name: str) -> str:
     return f"""
         SELECT '{name}' AS measure, year,
                CASE WHEN grouping(faculty) = 1 THEN '{UNIVERSITY}' ELSE faculty END AS unit_scope,
-               {scale}sum(part) / sum(whole) AS value,
+               {value} AS value,
                sum(part) AS part, sum(whole) AS whole
         FROM (
             SELECT {m.year} AS year, faculty, CAST({m.part} AS DOUBLE) AS part,
@@ -166,23 +241,30 @@ def measure_sql(name: str) -> str:
     """
 
 
-def all_measures_sql() -> str:
+def all_measures_sql(today: dt.date | None = None) -> str:
     """Every measure's rows in one relation (for KPIs that point at a measure)."""
-    return "\nUNION ALL\n".join(measure_sql(name) for name in MEASURES)
+    return "\nUNION ALL\n".join(measure_sql(name, today) for name in MEASURES)
 
 
-def values(conn: duckdb.DuckDBPyConnection, name: str, scope: str = UNIVERSITY) -> pd.DataFrame:
+def values(
+    conn: duckdb.DuckDBPyConnection,
+    name: str,
+    scope: str = UNIVERSITY,
+    today: dt.date | None = None,
+) -> pd.DataFrame:
     """One measure for one scope (the university or a faculty code), oldest year first."""
     return conn.execute(
-        f"SELECT year, value, part, whole FROM ({measure_sql(name)}) "
+        f"SELECT year, value, part, whole FROM ({measure_sql(name, today)}) "
         "WHERE unit_scope = ? ORDER BY year",
         [scope],
     ).df()
 
 
-def latest(conn: duckdb.DuckDBPyConnection, name: str) -> dict[str, float | int | None]:
+def latest(
+    conn: duckdb.DuckDBPyConnection, name: str, today: dt.date | None = None
+) -> dict[str, float | int | None]:
     """The university's latest year of a measure and the year before it (None if absent)."""
-    rows = values(conn, name).tail(2)
+    rows = values(conn, name, UNIVERSITY, today).tail(2)
     out: dict[str, float | int | None] = dict.fromkeys(("year", "value", "prev_year", "previous"))
     if len(rows):
         out["year"], out["value"] = int(rows["year"].iloc[-1]), float(rows["value"].iloc[-1])

@@ -115,11 +115,11 @@ def available_years(conn: duckdb.DuckDBPyConnection) -> list[str]:
     2024-2025 is 2025, see ``kpis.reported_year``; an edition published in 2025 is the latest
     one of 2024-2025).
     """
-    from sapat.queries import kpis
+    from sapat.queries import kpis as kq
 
     rows = conn.execute(
         f"""
-        WITH {kpis.effective_sql(conn)}
+        WITH {kq.effective_sql(conn)}
         SELECT DISTINCT academic_year FROM mobility WHERE {NOT_WITHDRAWN}
         UNION
         SELECT DISTINCT academic_year FROM exam_results
@@ -138,14 +138,17 @@ def available_years(conn: duckdb.DuckDBPyConnection) -> list[str]:
 
 def alerts(conn: duckdb.DuckDBPyConnection, today: dt.date) -> list[Alert]:
     """What needs attention today, gathered from every domain (see build_alerts)."""
-    from sapat.queries import accreditation, agreements, kpis, mobility
+    from sapat.queries import accreditation as acq
+    from sapat.queries import agreements as agq
+    from sapat.queries import kpis as kq
+    from sapat.queries import mobility as mq
 
     return build_alerts(
         latest_rankings(conn),
-        accreditation.summary(conn, today),
-        agreements.summary(conn, today),
-        kpis.off_track(conn, kpis.open_year(conn, today), today),
-        mobility.rule_flags(conn, mobility.MobilityFilter(), today),
+        acq.summary(conn, today),
+        agq.summary(conn, today),
+        kq.off_track(conn, kq.open_year(conn, today), today),
+        mq.rule_flags(conn, mq.MobilityFilter(), today),
         quality_alerts(conn),
     )
 
@@ -155,12 +158,13 @@ def quality_alerts(
 ) -> dict[str, int]:
     """Faculties below the licensing degree threshold in the latest staff year, and
     programmes whose pass rate fell by more than the default drop in the latest year."""
-    from sapat.queries import quality, staff
+    from sapat.queries import quality as qq
+    from sapat.queries import staff as sq
 
-    threshold = staff.DEFAULT_DEGREE_THRESHOLD if threshold is None else threshold
-    years = staff.years(conn)
-    below = staff.degree_share(conn, years[0], threshold)["below"].sum() if years else 0
-    drops = len(quality.pass_rate_drops(conn))
+    threshold = sq.DEFAULT_DEGREE_THRESHOLD if threshold is None else threshold
+    years = sq.years(conn)
+    below = sq.degree_share(conn, years[0], threshold)["below"].sum() if years else 0
+    drops = len(qq.pass_rate_drops(conn))
     return {"degree_below": int(below), "pass_rate_drops": drops}
 
 

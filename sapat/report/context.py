@@ -15,8 +15,9 @@ import plotly.graph_objects as go
 from sapat import formats as fmt
 from sapat import identity
 from sapat.academic_year import AcademicYear
-from sapat.charts import mobility as mob_charts
 from sapat.charts.common import empty as empty_figure
+from sapat.countries import country_name
+from sapat.faculties import FacultyNames, faculty_names
 from sapat.i18n import localized, translate
 from sapat.queries import accreditation as acq
 from sapat.queries import agreements as agq
@@ -84,6 +85,18 @@ class DeckContext:
             self.cache[name] = make()
         return self.cache[name]
 
+    def faculties(self) -> FacultyNames:
+        """The faculties' names in the deck's language."""
+        return self.cached("faculties", lambda: faculty_names(self.conn, self.lang))
+
+    def faculty(self, code: object, short: bool = False) -> str:
+        """A faculty (or the university) by its name in the deck's language, as pages show it."""
+        return self.faculties().label(code, short)
+
+    def named(self, frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+        """A frame for a chart, its faculty ``columns`` as short names (``FacultyNames.named``)."""
+        return self.faculties().named(frame, *columns)
+
     # -- query results more than one section (or the alerts) reads --------------------------
 
     def latest_rankings(self) -> pd.DataFrame:
@@ -112,12 +125,13 @@ class DeckContext:
         return self.cached("agr_summary", lambda: agq.summary(self.conn, self.today))
 
     def kpi_years(self) -> list[int]:
-        return self.cached("kpi_years", lambda: kq.years(self.conn))
+        return self.cached("kpi_years", lambda: kq.years(self.conn, self.today))
 
     def kpi_year(self) -> int | None:
         """The KPI (calendar) year the deck reports (``kpis.reported_year``)."""
         return self.cached(
-            "kpi_year", lambda: kq.reported_year(self.conn, self.year, self.kpi_years())
+            "kpi_year",
+            lambda: kq.reported_year(self.conn, self.year, self.kpi_years(), self.today),
         )
 
     def off_track(self) -> pd.DataFrame:
@@ -125,7 +139,7 @@ class DeckContext:
 
         def load() -> pd.DataFrame:
             year = self.kpi_year()
-            off = kq.off_track(self.conn, year) if year is not None else pd.DataFrame()
+            off = kq.off_track(self.conn, year, self.today) if year is not None else pd.DataFrame()
             return off if not off.empty else pd.DataFrame(columns=list(_KPI_NAMES))
 
         return self.cached("off_track", load)
@@ -289,7 +303,8 @@ def empty_slide(ctx: DeckContext, section: str) -> SlideSpec:
 
 
 def country(name: object, lang: str) -> str:
-    return mob_charts.country_label(str(name), lang) if isinstance(name, str) else ""
+    """A country in ``lang`` (babel's territory names), as the pages name it."""
+    return country_name(name, lang) if isinstance(name, str) else ""
 
 
 def program_name(row: Any, lang: str) -> str:

@@ -63,7 +63,7 @@ def _coverage_slide(ctx: DeckContext) -> SlideSpec:
         share=ctx.pct(overall["accredited_share"]),
         licensed=ctx.n(overall["licensed"]),
         licensed_share=ctx.pct(overall["licensed_share"]),
-        faculty=lowest["group_value"],
+        faculty=ctx.faculty(lowest["group_value"]),
         faculty_share=ctx.pct(lowest["accredited_share"]),
     )
     year_ago = ctx.today - dt.timedelta(days=365)
@@ -73,7 +73,7 @@ def _coverage_slide(ctx: DeckContext) -> SlideSpec:
         notes.append(
             ctx.t(
                 "report.notes.coverage",
-                group=row.group_value,
+                group=ctx.faculty(row.group_value),
                 accredited=ctx.n(row.accredited),
                 programs=ctx.n(row.programs),
                 share=ctx.pct(row.accredited_share),
@@ -96,7 +96,7 @@ def _coverage_slide(ctx: DeckContext) -> SlideSpec:
         ctx.t("report.accreditation.coverage_title"),
         headline,
         notes,
-        acc_charts.coverage_bars(cov, ctx.lang, "faculty"),
+        acc_charts.coverage_bars(ctx.named(cov, "group_value"), ctx.lang, "faculty"),
     )
 
 

@@ -51,7 +51,6 @@ def slides(ctx: DeckContext) -> list[SlideSpec]:
 def _map(ctx: DeckContext) -> SlideSpec:
     summary = ctx.agreement_summary()
     countries = _countries(ctx)
-    in_force = countries[countries["active"] > 0]
     notes = [ctx.t("report.notes.agreement_countries", date=fmt.date(ctx.today, ctx.lang))]
     for row in countries.head(NOTES_ROWS).itertuples():
         notes.append(
@@ -70,7 +69,7 @@ def _map(ctx: DeckContext) -> SlideSpec:
             "report.agreements.map_headline",
             active=ctx.n(summary["active"]),
             total=ctx.n(summary["total"]),
-            countries=ctx.n(len(in_force)),
+            countries=ctx.n(summary["countries"]),
         ),
         notes,
         agr_charts.partners_map(countries, ctx.lang),
@@ -153,6 +152,16 @@ def _use(ctx: DeckContext) -> SlideSpec | None:
                 partners=names(ctx, list(dormant["partner_institution"])),
             )
         )
+    # What no agreement carries: the rest of the partners' mobility (each counts once).
+    unmatched = agq.without_agreement(ctx.conn, year=ctx.year)
+    notes.append(
+        ctx.t(
+            "report.notes.unmatched",
+            year=ctx.year,
+            count=ctx.n(unmatched["mobilities"].sum()),
+            partners=ctx.n(len(unmatched)),
+        )
+    )
     return slide(
         ctx,
         KEY,

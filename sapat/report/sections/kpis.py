@@ -8,7 +8,7 @@ import pandas as pd
 
 from sapat import formats as fmt
 from sapat.charts import kpis as kpi_charts
-from sapat.i18n import code_label, localized
+from sapat.i18n import localized
 from sapat.queries import kpis as kq
 from sapat.queries import overview as oq
 from sapat.report.context import (
@@ -55,7 +55,7 @@ def slides(ctx: DeckContext) -> list[SlideSpec]:
     year = ctx.kpi_year()
     if year is None:
         return []
-    card = kq.scorecard(ctx.conn, year)
+    card = kq.scorecard(ctx.conn, year, kq.UNIVERSITY, ctx.today)
     if card.empty:
         return []
     made = [_status(ctx, year, card)]
@@ -74,7 +74,7 @@ def _status(ctx: DeckContext, year: int, card: pd.DataFrame) -> SlideSpec:
     measured = counts["on_track"] + counts["at_risk"] + counts["off_track"]
     notes = [ctx.t("report.notes.kpi_year", year=year, academic_year=ctx.year)]
     if year - 1 in ctx.kpi_years():
-        before = kq.status_counts(ctx.conn, year - 1)
+        before = kq.status_counts(ctx.conn, year - 1, kq.UNIVERSITY, ctx.today)
         notes.append(
             ctx.t(
                 "report.notes.kpi_before",
@@ -86,6 +86,16 @@ def _status(ctx: DeckContext, year: int, card: pd.DataFrame) -> SlideSpec:
         )
     for _, row in card.iterrows():
         notes.append(_note(ctx, "report.notes.kpi", row["unit"], row, name=_name(row, ctx.lang)))
+    # An uploaded figure the warehouse contradicts is read out, as the KPIs page flags it.
+    for _, row in card[card["differs"]].iterrows():
+        notes.append(
+            ctx.t(
+                "report.notes.kpi_differs",
+                name=_name(row, ctx.lang),
+                uploaded=_value(ctx, row["uploaded"], row["unit"]),
+                computed=_value(ctx, row["value"], row["unit"]),
+            )
+        )
     return slide(
         ctx,
         KEY,
@@ -124,7 +134,7 @@ def _focus(card: pd.DataFrame) -> pd.DataFrame:
 def _history(ctx: DeckContext, year: int, row: pd.Series) -> SlideSpec:
     name = _name(row, ctx.lang)
     unit = row["unit"]
-    history = kq.history(ctx.conn, row["code"], as_of=year)
+    history = kq.history(ctx.conn, row["code"], as_of=year, today=ctx.today)
     params = {
         "name": name,
         "year": year,
@@ -157,9 +167,9 @@ def _history(ctx: DeckContext, year: int, row: pd.Series) -> SlideSpec:
 def _faculty(ctx: DeckContext, year: int, card: pd.DataFrame) -> SlideSpec | None:
     """The KPI with the most faculties off target, split by faculty."""
     best_pick = None
-    split = kq.faculty_codes(ctx.conn, year)
+    split = kq.faculty_codes(ctx.conn, year, ctx.today)
     for _, row in card[card["code"].isin(split)].iterrows():
-        frame = kq.by_faculty(ctx.conn, row["code"], year)
+        frame = kq.by_faculty(ctx.conn, row["code"], year, ctx.today)
         measured = frame[frame["value"].map(fmt.is_number)] if not frame.empty else frame
         if len(measured) < 2:
             continue
@@ -175,9 +185,7 @@ def _faculty(ctx: DeckContext, year: int, card: pd.DataFrame) -> SlideSpec | Non
     best, worst = ordered.iloc[0], ordered.iloc[-1]
     notes = [kpi_charts.direction_label(row["direction"], ctx.lang)]
     for f in frame.itertuples():
-        notes.append(
-            _note(ctx, "report.notes.kpi", unit, f, name=code_label(f.unit_scope, ctx.lang))
-        )
+        notes.append(_note(ctx, "report.notes.kpi", unit, f, name=ctx.faculty(f.unit_scope)))
     return slide(
         ctx,
         KEY,
@@ -186,15 +194,15 @@ def _faculty(ctx: DeckContext, year: int, card: pd.DataFrame) -> SlideSpec | Non
             "report.kpis.faculty_headline",
             name=name,
             year=year,
-            best=code_label(best["unit_scope"], ctx.lang),
+            best=ctx.faculty(best["unit_scope"]),
             best_value=_value(ctx, best["value"], unit),
-            worst=code_label(worst["unit_scope"], ctx.lang),
+            worst=ctx.faculty(worst["unit_scope"]),
             worst_value=_value(ctx, worst["value"], unit),
             off=ctx.n(off),
             count=ctx.n(len(measured)),
         ),
         notes,
-        kpi_charts.faculty_bars(frame, ctx.lang, unit, year=year),
+        kpi_charts.faculty_bars(ctx.named(frame), ctx.lang, unit, year=year),
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from sapat import formats as fmt
 from sapat.charts import mobility as mob_charts
 from sapat.i18n import translate
@@ -51,6 +53,14 @@ def slides(ctx: DeckContext) -> list[SlideSpec]:
     return [s for s in made if s]
 
 
+def _headline(ctx: DeckContext) -> pd.DataFrame:
+    """The mobility page's headline measures of the deck's year (``mobility.headline``): the
+    one count of partner countries both the trend and the map slide say."""
+    return ctx.cached(
+        "mobility_headline", lambda: mq.headline(ctx.conn, mq.MobilityFilter(), ctx.year)
+    )
+
+
 def _trend(ctx: DeckContext, years: tuple[str, ...]) -> SlideSpec:
     out_now, out_before = _direction_counts(ctx, "outgoing")
     in_now, in_before = _direction_counts(ctx, "incoming")
@@ -73,7 +83,7 @@ def _trend(ctx: DeckContext, years: tuple[str, ...]) -> SlideSpec:
                 incoming=ctx.n(counts.get((year, "incoming"), 0)),
             )
         )
-    head = mq.headline(ctx.conn, mq.MobilityFilter(), ctx.year)
+    head = _headline(ctx)
     notes.append(ctx.t("report.notes.measures", year=ctx.year, previous=ctx.prev))
     for row in head.itertuples():
         notes.append(
@@ -113,7 +123,7 @@ def _map(ctx: DeckContext, flt: mq.MobilityFilter) -> SlideSpec | None:
         ctx.t(
             "report.mobility.map_headline",
             year=ctx.year,
-            countries=ctx.n(len(countries)),
+            countries=ctx.n(_headline(ctx).set_index("measure").at["countries", "value"]),
             country=country(top["partner_country"], ctx.lang),
             count=ctx.n(top["participants"]),
         ),
@@ -167,7 +177,7 @@ def _credits(ctx: DeckContext, flt: mq.MobilityFilter) -> SlideSpec | None:
             earned=ctx.n(earned),
             recognized=ctx.n(recognized),
             share=ctx.pct(recognized / earned),
-            group=lowest["group"],
+            group=ctx.faculty(lowest["group"]),
             rate=ctx.pct(lowest["rate"]),
         )
     notes = [translate("ui.mobility_credits_note", ctx.lang)]
@@ -175,7 +185,7 @@ def _credits(ctx: DeckContext, flt: mq.MobilityFilter) -> SlideSpec | None:
         notes.append(
             ctx.t(
                 "report.notes.credits",
-                group=row.group,
+                group=ctx.faculty(row.group),
                 recognized=ctx.n(row.credits_recognized),
                 earned=ctx.n(row.credits_earned),
                 rate=ctx.pct(row.rate),
@@ -187,7 +197,7 @@ def _credits(ctx: DeckContext, flt: mq.MobilityFilter) -> SlideSpec | None:
         ctx.t("report.mobility.credits_title", year=ctx.year),
         headline,
         notes,
-        mob_charts.recognition_bar(frame, ctx.lang),
+        mob_charts.recognition_bar(ctx.named(frame, "group"), ctx.lang),
     )
 
 

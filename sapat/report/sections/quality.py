@@ -112,8 +112,11 @@ def _below_threshold(ctx: DeckContext) -> pd.DataFrame:
 
 
 def _faculty_shares(ctx: DeckContext, frame: pd.DataFrame) -> str:
-    """'PED (53.8%)', lowest first, the rest counted."""
-    return names(ctx, [f"{r.faculty} ({ctx.pct(r.degree_share, 1)})" for r in frame.itertuples()])
+    """'Faculty of Pedagogy (53.8%)', lowest first, the rest counted."""
+    return names(
+        ctx,
+        [f"{ctx.faculty(r.faculty)} ({ctx.pct(r.degree_share, 1)})" for r in frame.itertuples()],
+    )
 
 
 def _drop_items(ctx: DeckContext, drops: pd.DataFrame) -> str:
@@ -220,7 +223,7 @@ def _faculty_rate_notes(ctx: DeckContext) -> list[str]:
         notes.append(
             ctx.t(
                 "report.notes.faculty_rate",
-                faculty=faculty,
+                faculty=ctx.faculty(faculty),
                 regular=_rate(ctx, row.get("regular")),
                 retake=_rate(ctx, row.get("retake")),
             )
@@ -237,7 +240,7 @@ def _drops(ctx: DeckContext, drops: pd.DataFrame) -> SlideSpec:
                 "report.notes.drop",
                 program=program_name(row, ctx.lang),
                 code=row["program_code"],
-                faculty=row["faculty"] if is_text(row["faculty"]) else fmt.DASH,
+                faculty=ctx.faculty(row["faculty"]) if is_text(row["faculty"]) else fmt.DASH,
                 before=_rate(ctx, row["previous_rate"]),
                 prev_year=row["prev_year"],
                 now=_rate(ctx, row["pass_rate"]),
@@ -271,9 +274,9 @@ def _faculties(ctx: DeckContext) -> SlideSpec | None:
     ordered = regular.sort_values(["pass_rate", "grp"])
     low, high = ordered.iloc[0], ordered.iloc[-1]
     params = {
-        "low": low["grp"],
+        "low": ctx.faculty(low["grp"]),
         "low_rate": _rate(ctx, low["pass_rate"]),
-        "high": high["grp"],
+        "high": ctx.faculty(high["grp"]),
         "high_rate": _rate(ctx, high["pass_rate"]),
     }
     compared = (_pass_rates(ctx)["academic_year"] < ctx.year).any()
@@ -292,7 +295,10 @@ def _faculties(ctx: DeckContext) -> SlideSpec | None:
         headline,
         _faculty_rate_notes(ctx),
         quality_charts.pass_rate_bars(
-            rates, ctx.lang, "faculty", ctx.t("quality.chart.by_faculty", year=ctx.year)
+            ctx.named(rates, "grp"),
+            ctx.lang,
+            "faculty",
+            ctx.t("quality.chart.by_faculty", year=ctx.year),
         ),
     )
 
@@ -342,7 +348,7 @@ def _staff(ctx: DeckContext) -> SlideSpec | None:
         notes.append(
             ctx.t(
                 "report.notes.staff_faculty",
-                faculty=row.faculty,
+                faculty=ctx.faculty(row.faculty),
                 with_degree=ctx.n(row.with_degree),
                 headcount=ctx.n(row.headcount),
                 share=ctx.pct(row.degree_share, 1),
@@ -352,7 +358,7 @@ def _staff(ctx: DeckContext) -> SlideSpec | None:
         )
     notes += _rating_notes(ctx)
     fig = staff_charts.degree_share_bars(
-        shares, ctx.lang, threshold, ctx.t("staff.chart.degree_share", year=year)
+        ctx.named(shares), ctx.lang, threshold, ctx.t("staff.chart.degree_share", year=year)
     )
     return slide(ctx, KEY, ctx.t("report.quality.staff_title"), join(ctx, lead, tail), notes, fig)
 
@@ -382,7 +388,7 @@ def _rating_notes(ctx: DeckContext) -> list[str]:
         notes.append(
             ctx.t(
                 "report.notes.rating_faculty",
-                faculty=row.faculty,
+                faculty=ctx.faculty(row.faculty),
                 mean=ctx.n(row.mean_total, 1),
                 people=ctx.n(row.people),
             )
@@ -393,7 +399,7 @@ def _rating_notes(ctx: DeckContext) -> list[str]:
             translate(
                 "ui.staff_rating_hidden",
                 ctx.lang,
-                faculties=", ".join(hidden["faculty"]),
+                faculties=ctx.faculties().listing(hidden["faculty"]),
                 count=sq.MIN_GROUP,
             )
         )
