@@ -51,6 +51,8 @@ def test_a_faculty_filter_shows_that_faculty_s_numbers(server, page, warehouse):
     math_rate, _, _ = figures(warehouse, "MATH")
     _, ped_share, _ = figures(warehouse, "PED")
     assert math_rate != whole_rate and ped_share != whole_share  # the filter must matter
+    # Read before the server opens the warehouse (and holds its lock).
+    math, ped = ru_name(warehouse, "MATH"), ru_name(warehouse, "PED")
 
     sign_in(page, f"{server}/?lang=ru")
     go(page, RU["ui.nav_quality"])
@@ -59,7 +61,7 @@ def test_a_faculty_filter_shows_that_faculty_s_numbers(server, page, warehouse):
     assert metric(page, rate_label) == whole_rate
 
     faculty = page.get_by_test_id("stSelectbox").filter(has_text=RU["ui.quality_faculty"])
-    choose(page, faculty, ru_name(warehouse, "MATH"))
+    choose(page, faculty, math)
     page.wait_for_function(
         "([label, value]) => [...document.querySelectorAll('[data-testid=stMetric]')]"
         ".some(m => m.innerText.includes(label) && m.innerText.includes(value))",
@@ -75,7 +77,7 @@ def test_a_faculty_filter_shows_that_faculty_s_numbers(server, page, warehouse):
     share_label = RU["ui.staff_degree_share"].format(year=year)
     assert metric(page, share_label) == whole_share
     faculty = page.get_by_test_id("stSelectbox").filter(has_text=RU["ui.quality_faculty"])
-    choose(page, faculty, ru_name(warehouse, "PED"))
+    choose(page, faculty, ped)
     page.wait_for_function(
         "([label, value]) => [...document.querySelectorAll('[data-testid=stMetric]')]"
         ".some(m => m.innerText.includes(label) && m.innerText.includes(value))",
@@ -85,5 +87,5 @@ def test_a_faculty_filter_shows_that_faculty_s_numbers(server, page, warehouse):
     page.get_by_role("tab", name=RU["ui.staff_tab_degree_share"]).click()
     alert = page.get_by_text(RU["ui.staff_below"].split("{")[0].strip(), exact=False)
     alert.first.wait_for()
-    assert ru_name(warehouse, "PED") in alert.first.inner_text()
+    assert ped in alert.first.inner_text()
     page.screenshot(path=str(SHOTS / "staff_ped_ru.png"), full_page=True)

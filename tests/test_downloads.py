@@ -197,7 +197,14 @@ def test_mobility_rule_flags_download_one_table_per_raised_flag(demo_db, env_db,
         ("register", ["download.agreements_register"]),
         ("expiring", ["download.agreements_expiring"]),
         ("map", []),
-        ("use", ["download.agreements_dormant", "download.agreements_without"]),
+        (
+            "use",
+            [
+                "download.agreements_dormant",
+                "download.agreements_without",
+                "download.agreements_unmatched",
+            ],
+        ),
     ],
 )
 def test_agreements_tables_download(demo_db, env_db, deferred, tab, keys):
