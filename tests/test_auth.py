@@ -136,6 +136,7 @@ def test_roles_and_permissions():
         "editor:accreditation",
         "editor:kpis",
         "editor:quality",
+        "editor:reference",
     )
     assert set(auth.EDITOR_GROUPS) == {d.group for d in DATASETS.values()}
     assert auth.is_admin(["viewer", "admin"]) and not auth.is_admin(["editor:kpis"])

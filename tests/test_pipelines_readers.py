@@ -19,7 +19,7 @@ from pipelines.ingest import IngestReport, ingest_bytes, prepare
 from pipelines.parsing import norm_key
 from pipelines.problems import FileRejected, Problem
 from pipelines.readers import read_table
-from sapat.i18n import LANGUAGES, catalog
+from sapat.i18n import LANGUAGES, catalog, column_label
 from schemas.registry import DATASETS, get_dataset
 from tests.xlsx_files import (
     Sheet,
@@ -513,8 +513,8 @@ def test_each_column_label_finds_its_column(dataset: str, lang: str) -> None:
     lookup = header_lookup(dataset)
     wrong = {}
     for col in get_dataset(dataset).input_columns:
-        label = catalog(lang).get(f"col.{col.name}")
-        assert label, f"col.{col.name} has no {lang} label"
+        label = column_label(col.name, lang, dataset)
+        assert label != col.name, f"col.{col.name} has no {lang} label"
         if lookup.get(norm_key(label)) != col.name:
             wrong[label] = lookup.get(norm_key(label))
     assert wrong == {}

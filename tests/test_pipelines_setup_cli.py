@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import os
+import shutil
 import subprocess
 import sys
 
@@ -125,7 +126,9 @@ def test_status_names_the_university_and_each_dataset(tmp_path, demo_db):
     assert out.returncode == 0, out.stderr
     assert "Кыргызский национальный университет им. Ж. Баласагына" in out.stdout
     assert "Версия данных" in out.stdout
-    demo = _cli("status", "--db", str(demo_db))
+    copy = tmp_path / "demo.duckdb"  # this test process may hold the shared demo file
+    shutil.copy(demo_db, copy)
+    demo = _cli("status", "--db", str(copy))
     assert "demo" in demo.stdout.splitlines()[0]
     mobility = next(
         line for line in demo.stdout.splitlines() if line.startswith("Academic mobility")
