@@ -18,6 +18,7 @@ QUERY_ALIASES = {
     "measures": "msq",
     "mobility": "mq",
     "overview": "oq",
+    "provenance": "pvq",
     "quality": "qq",
     "rankings": "rq",
     "staff": "sq",
