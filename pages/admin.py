@@ -146,7 +146,9 @@ with university_tab:
     if saved:
         st.success(saved)
     if current is None:
-        st.info(t("admin.university_unset"))
+        # The names the header already shows (the home institution's), offered to confirm.
+        current = identity.proposed(conn)
+        st.info(t("admin.university_unset" if current is None else "admin.university_proposed"))
     with st.form("admin_university"):
         values = {}
         for kind in ("name", "short"):
@@ -168,7 +170,7 @@ with university_tab:
         logo = st.file_uploader(
             t("admin.university_logo"), type=["png", "jpg", "jpeg", "svg"], key="admin_uni_logo"
         )
-        uploader_hint(("png", "jpg", "svg"))
+        uploader_hint(("png", "jpg", "svg"), identity.MAX_LOGO_BYTES)
         submitted = st.form_submit_button(t("admin.university_save"), type="primary")
     if current is not None and current.logo and current.logo_type != "image/svg+xml":
         st.image(current.logo, width=96, caption=t("admin.university_logo_current"))
@@ -223,7 +225,13 @@ with backup_tab:
         st.subheader(t("admin.restore_title"))
         st.caption(t("admin.restore_help"))
         names = [b.path.name for b in taken_list]
-        chosen = st.selectbox(t("admin.restore_choose"), names, index=None, key="admin_restore")
+        chosen = st.selectbox(
+            t("admin.restore_choose"),
+            names,
+            index=None,
+            key="admin_restore",
+            placeholder=t("admin.restore_placeholder"),
+        )
         restored = st.session_state.pop("_restored", None)
         if restored:
             st.success(restored)

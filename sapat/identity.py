@@ -157,6 +157,17 @@ def display_name(conn: duckdb.DuckDBPyConnection, lang: str, *, short: bool = Fa
     return max(found, key=len) if found else home
 
 
+def proposed(conn: duckdb.DuckDBPyConnection) -> University | None:
+    """What the Administration page offers before a university is set: the names the
+    dashboard already shows for the home institution, so the form and the header agree."""
+    row = db.first(conn.execute("SELECT country FROM institutions WHERE is_home"))
+    if row is None:
+        return None
+    names = {f"name_{lang}": display_name(conn, lang) or "" for lang in LANGUAGES}
+    shorts = {f"short_{lang}": display_name(conn, lang, short=True) or "" for lang in LANGUAGES}
+    return University(**names, **shorts, country=row[0])
+
+
 def get(conn: duckdb.DuckDBPyConnection) -> University | None:
     """The warehouse's university, or None (the demo, or a warehouse made before `init`)."""
     row = db.first(conn.execute(f"SELECT {', '.join(_COLUMNS)} FROM university WHERE id = 1"))

@@ -151,3 +151,29 @@ def test_not_yet_lists_only_files_that_still_break_a_rule():
         if aliases_ok and named_ok:
             kept.append(f"{name} keeps the rules now: drop it from NOT_YET")
     assert not kept, kept
+
+
+def _calls(path: Path, names: tuple[str, ...]) -> list[ast.Call]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    return [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in names
+    ]
+
+
+def test_no_widget_shows_streamlits_english_placeholder():
+    """A multiselect, or a selectbox with nothing chosen, says "Choose an option(s)" in
+    English on a Kyrgyz screen unless it is given a placeholder in the user's language."""
+    missing = []
+    for path in _python_files():
+        if path.parts[len(ROOT.parts)] not in ("pages", "sapat"):
+            continue
+        for call in _calls(path, ("multiselect", "selectbox")):
+            words = {k.arg: k.value for k in call.keywords}
+            empty = isinstance(words.get("index"), ast.Constant) and words["index"].value is None
+            if (call.func.attr == "multiselect" or empty) and "placeholder" not in words:
+                missing.append(f"{path.relative_to(ROOT)}:{call.lineno}")
+    assert not missing, f"give these a placeholder: {missing}"

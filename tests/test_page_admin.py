@@ -8,6 +8,7 @@ from sapat import backup, db, identity
 from sapat.i18n import catalog
 from sapat.upload import commit_upload
 from tests.conftest import app_test, ensure_accounts
+from tests.factories import insert
 from tests.test_downloads import deferred as downloads_spy  # noqa: F401 (a fixture)
 from tests.test_upload import _file, _row
 
@@ -60,6 +61,26 @@ def test_a_missing_name_is_refused_in_the_users_language(db_path, env_db):
     assert at.error[0].value == KY["identity.name_missing"].format(fields="short_ru")
     conn = duckdb.connect(str(db_path))
     assert identity.get(conn) is None
+    conn.close()
+
+
+def test_before_the_university_is_set_the_form_offers_the_names_the_header_shows(
+    db_path, env_db
+):
+    conn = db.connect(db_path)
+    aliases = ["Ош мамлекеттик университети", "Ошский государственный университет", "ОшМУ"]
+    insert(conn, "institutions", name="Osh State University", aliases=aliases, is_home=True)
+    conn.close()
+    at = _page(db_path, env_db)
+    assert at.info[0].value == KY["admin.university_proposed"]
+    assert at.text_input(key="admin_uni_name_ky").value == "Ош мамлекеттик университети"
+    assert at.text_input(key="admin_uni_name_ru").value == "Ошский государственный университет"
+    assert at.text_input(key="admin_uni_short_ky").value == "ОшМУ"
+    # Saved as offered, the university is what the header showed.
+    at.button[[b.label for b in at.button].index(KY["admin.university_save"])].click().run()
+    assert not at.exception and not at.error
+    conn = duckdb.connect(str(db_path))
+    assert identity.get(conn).name_en == "Osh State University"
     conn.close()
 
 
