@@ -34,11 +34,11 @@ if not opts["statuses"]:
 years = st.session_state.get("dormant_years", agq.DORMANT_YEARS)
 summary = query(agq.summary, today, years)
 cells = st.columns(5)
-card(cells[0], t("ui.agreements_total"), summary["total"])
-card(cells[1], t("ui.agreements_active"), summary["active"])
-card(cells[2], t("ui.agreements_expiring_6m"), summary["expiring"])
-card(cells[3], t("ui.agreements_dormant", years=years), summary["dormant"])
-card(cells[4], t("ui.agreements_without"), summary["without_agreement"])
+card(cells[0], t("ui.agreements_total"), summary["total"], source=agq.summary)
+card(cells[1], t("ui.agreements_active"), summary["active"], source=agq.summary)
+card(cells[2], t("ui.agreements_expiring_6m"), summary["expiring"], source=agq.summary)
+card(cells[3], t("ui.agreements_dormant", years=years), summary["dormant"], source=agq.summary)
+card(cells[4], t("ui.agreements_without"), summary["without_agreement"], source=agq.summary)
 
 
 def validity(frame: pd.DataFrame) -> pd.DataFrame:
@@ -71,7 +71,14 @@ if register_tab.open:
         )
         register = query(agq.register, today, search.strip(), statuses, types, countries, faculties)
         st.caption(t("ui.rows_shown", count=len(register)))
-        table(validity(register), "dl_agr_register", t("download.agreements_register"))
+        # An unknown quota or end date is an empty cell, not the grid's "None".
+        table(
+            validity(register),
+            "dl_agr_register",
+            t("download.agreements_register"),
+            placeholder="",
+            source=agq.register,
+        )
 
 if expiring_tab.open:
     with expiring_tab:
@@ -79,17 +86,38 @@ if expiring_tab.open:
         if soon.empty:
             st.success(t("ui.agreements_none_expiring"))
         else:
-            chart(st, charts.expiry_timeline(soon, lang()), "agr_expiry")
-            table(validity(soon), "dl_agr_expiring", t("download.agreements_expiring"))
+            chart(st, charts.expiry_timeline(soon, lang()), "agr_expiry", source=agq.expiring)
+            table(
+                validity(soon),
+                "dl_agr_expiring",
+                t("download.agreements_expiring"),
+                placeholder="",
+                source=agq.expiring,
+            )
 
 if map_tab.open:
     with map_tab:
-        chart(st, charts.partners_map(query(agq.by_country, today), lang()), "agr_map")
-        chart(st, charts.type_status_bar(query(agq.by_type_status), lang()), "agr_types")
+        chart(
+            st,
+            charts.partners_map(query(agq.by_country, today), lang()),
+            "agr_map",
+            source=agq.by_country,
+        )
+        chart(
+            st,
+            charts.type_status_bar(query(agq.by_type_status), lang()),
+            "agr_types",
+            source=agq.by_type_status,
+        )
 
 if use_tab.open:
     with use_tab:
-        chart(st, charts.utilisation_heatmap(query(agq.utilisation), lang()), "agr_use")
+        chart(
+            st,
+            charts.utilisation_heatmap(query(agq.utilisation), lang()),
+            "agr_use",
+            source=agq.utilisation,
+        )
         years = st.columns([1, 3])[0].number_input(
             t("ui.dormant_years"), 1, 10, agq.DORMANT_YEARS, key="dormant_years"
         )
@@ -98,13 +126,23 @@ if use_tab.open:
         if dormant.empty:
             st.success(t("ui.agreements_none_dormant"))
         else:
-            table(labelled(dormant), "dl_agr_dormant", t("download.agreements_dormant"))
+            table(
+                labelled(dormant),
+                "dl_agr_dormant",
+                t("download.agreements_dormant"),
+                source=agq.dormant,
+            )
         st.subheader(t("ui.agreements_without"))
         without = query(agq.partners_without_agreement)
         if without.empty:
             st.success(t("ui.agreements_all_covered"))
         else:
-            table(labelled(without), "dl_agr_without", t("download.agreements_without"))
+            table(
+                labelled(without),
+                "dl_agr_without",
+                t("download.agreements_without"),
+                source=agq.partners_without_agreement,
+            )
         # Each mobility counts for one agreement at most; what none covers is listed here.
         st.subheader(t("ui.agreements_unmatched"))
         st.caption(t("ui.agreements_unmatched_note"))
@@ -116,4 +154,5 @@ if use_tab.open:
                 labelled(unmatched, {"has_agreement": lambda v: "✓" if v else ""}),
                 "dl_agr_unmatched",
                 t("download.agreements_unmatched"),
+                source=agq.without_agreement,
             )

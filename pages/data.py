@@ -13,7 +13,7 @@ from sapat.downloads import file_stem, table
 from sapat.i18n import translate
 from sapat.queries import uploads as uq
 from sapat.upload import check_upload, commit_upload
-from sapat.web import cursor, entry_guard, guarded, header, lang, t
+from sapat.web import cursor, entry_guard, guarded, header, lang, lazy_tabs, t, uploader_hint
 from schemas.registry import DATASETS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -25,9 +25,11 @@ language = lang()
 mine = tuple(d for d in DATASETS if auth.can_edit(user.roles, d))
 
 st.header(t("data.title"), divider="gray")
-upload_tab, history_tab, rankings_tab = st.tabs(
-    [t("data.tab_upload"), t("data.tab_history"), t("rankings_import.tab")]
+# Tabs that a link can open (?tab=data.tab_history&batch=N: a figure's source).
+upload_tab, history_tab, rankings_tab = lazy_tabs(
+    "data_tab", [t("data.tab_upload"), t("data.tab_history"), t("rankings_import.tab")]
 )
+BATCH_PARAM = "batch"  # ?batch=<id>: the History tab opens with that upload chosen
 
 
 def dataset_label(name: str) -> str:
@@ -99,6 +101,7 @@ with upload_tab:
     uploaded = st.file_uploader(
         t("data.upload"), type=["xlsx", "csv"], key=f"data_file_{generation}"
     )
+    uploader_hint(("xlsx", "csv"))
     with st.expander(t("data.many_title"), icon=":material/library_add:"):
         files = (
             st.file_uploader(
@@ -109,6 +112,7 @@ with upload_tab:
             )
             or []
         )
+        uploader_hint(("xlsx", "csv"))
         if files:
             # Years of history at once: each file is checked, then loaded as its own batch.
             marker = (
@@ -183,6 +187,7 @@ with upload_tab:
                 t("data.sheet"),
                 checked.sheets,
                 index=None,
+                placeholder=t("data.sheet_choose"),
                 key=f"{sheet_key}_picker",
                 on_change=lambda: st.session_state.update(
                     {sheet_key: st.session_state[f"{sheet_key}_picker"]}
@@ -282,6 +287,16 @@ with upload_tab:
 
 with history_tab:
     history = uq.batches(conn, mine)
+    opened = st.query_params.get(BATCH_PARAM)
+    if opened is not None:  # taken once, like ?tab=: chosen in the pickers below
+        del st.query_params[BATCH_PARAM]
+        opened = int(opened) if opened.isdigit() else None
+        rows = history.set_index("batch_id") if opened in set(history["batch_id"]) else None
+        if rows is not None and rows.loc[opened, "status"] == "committed":
+            st.session_state["data_undo_batch"] = opened
+        if rows is not None and rows.loc[opened, "rows_rejected"] > 0:
+            st.session_state["data_rej"] = opened
+        opened = opened if rows is not None else None
     if history.empty:
         st.info(t("data.no_uploads"))
     else:
@@ -307,6 +322,8 @@ with history_tab:
                 when=format_date(row["uploaded_at"], language),
             )
 
+        if opened is not None:
+            st.info(t("source.opened_batch", batch=describe(opened)), icon=":material/info:")
         left, right = st.columns(2)
         with left:
             st.subheader(t("data.undo_title"))

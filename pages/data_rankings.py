@@ -10,7 +10,7 @@ from sapat import auth, db
 from sapat.downloads import table
 from sapat.i18n import code_label
 from sapat.ranking_import import commit_ranking, preview_ranking, propose_file
-from sapat.web import lang, t
+from sapat.web import lang, t, uploader_hint
 from schemas.codes import RANKINGS
 
 PREFIX = "rankings_import"
@@ -184,6 +184,7 @@ def ranking_import_tab(conn: duckdb.DuckDBPyConnection, user: auth.User) -> None
     uploaded = st.file_uploader(
         t(f"{PREFIX}.upload"), type=["xlsx", "csv"], key=f"rk_file_{generation}"
     )
+    uploader_hint(("xlsx", "csv"))
     if uploaded is None:
         return
     data = uploaded.getvalue()

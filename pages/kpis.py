@@ -1,4 +1,4 @@
-"""Strategy KPIs: a scorecard against targets, and one KPI's history and faculty split."""
+"""Strategy KPIs: a scorecard against targets, KPIs by faculty, one KPI's history and split."""
 
 import datetime as dt
 
@@ -8,7 +8,10 @@ import streamlit as st
 from sapat import auth
 from sapat.charts import kpis as charts
 from sapat.downloads import table
+from sapat.provenance import Source
 from sapat.queries import kpis as kq
+from sapat.queries import measures as msq
+from sapat.source_view import card_help
 from sapat.web import (
     chart,
     cursor,
@@ -83,10 +86,17 @@ def link_control(code: str, name: str, unit: str, linked: str | None) -> None:
 
 
 counts = query(kq.status_counts, year, kq.UNIVERSITY, today)
+# Computed KPIs are read from warehouse measures: their datasets are these figures' too.
+measured = tuple(Source(msq.source(m).datasets) for m in card["measure"].dropna().unique())
 with right:
     cols = st.columns(len(kq.STATUSES))
     for column, status in zip(cols, kq.STATUSES, strict=True):
-        column.metric(status_text(status), counts.get(status, 0), border=True)
+        column.metric(
+            status_text(status),
+            counts.get(status, 0),
+            border=True,
+            help=card_help((kq.status_counts, *measured)),
+        )
 
 kpi_names = localized_names(card, others=False)  # every KPI is named in every language
 shown = pd.DataFrame(
@@ -131,11 +141,29 @@ table(
     highlight(shown, header("kpi_status"), status_colors),
     "dl_kpi_scorecard",
     t("download.kpi_scorecard", year=year),
+    source=(kq.scorecard, *measured),
+    # The change as the language writes it (+0,4 in ky and ru), signed, one decimal.
+    decimals={header("change"): 1},
+    signed=(header("change"),),
     column_config={
         header("history"): st.column_config.LineChartColumn(header("history")),
-        header("change"): st.column_config.NumberColumn(format="%+.1f"),
     },
 )
+
+st.subheader(t("scorecard.title", year=year))
+matrix = query(kq.faculty_scorecard, year, today)
+if matrix.empty:
+    st.info(t("scorecard.empty", year=year))
+else:
+    st.caption(t("scorecard.note"))
+    table(
+        charts.faculty_matrix(with_names(matrix), lang()),
+        "dl_kpi_faculty_matrix",
+        t("scorecard.download", year=year),
+        # Every KPI in sight: a header row and a row per KPI, 35 pixels each.
+        height=35 * (matrix["code"].nunique() + 1) + 3,
+        source=(kq.faculty_scorecard, *measured),
+    )
 
 st.subheader(t("ui.kpis_drill"))
 codes = card["code"].tolist()
@@ -152,6 +180,8 @@ if message:
 # Only where there is a choice: no measure is counted in, say, som or ranks.
 if auth.can_edit(user.roles, "kpi_values") and (linked or kq.measure_choices(row["unit"])):
     link_control(code, labels[code], row["unit"], linked)
+# One KPI: computed from its measure, or uploaded.
+computed_from = (msq.source(linked),) if linked else ()
 one, two = st.columns(2)
 chart(
     one,
@@ -163,9 +193,11 @@ chart(
         row["direction"],
     ),
     "kpi_history",
+    source=(kq.history, *computed_from),
 )
 faculties = query(kq.by_faculty, code, year, today)
 if faculties.empty:
     two.info(t("ui.kpis_no_faculty", year=year))
 else:
-    chart(two, charts.faculty_bars(with_names(faculties), lang(), row["unit"]), "kpi_faculties")
+    figure = charts.faculty_bars(with_names(faculties), lang(), row["unit"])
+    chart(two, figure, "kpi_faculties", source=(kq.by_faculty, *computed_from))

@@ -65,7 +65,8 @@ head = query(mq.headline, flt, last)
 for column, row in zip(st.columns(len(head)), head.itertuples(), strict=True):
     value = int(row.value) if pd.notna(row.value) else 0
     before = int(row.previous) if pd.notna(row.previous) else None
-    card(column, t(f"mobility.measure.{row.measure}"), value, change_delta(value, before, lang()))
+    delta = change_delta(value, before, lang())
+    card(column, t(f"mobility.measure.{row.measure}"), value, delta, source=mq.headline)
 st.caption(t("ui.mobility_headline_note", year=last))
 
 trends_tab, countries_tab, credits_tab, ratios_tab, flags_tab = lazy_tabs(
@@ -81,14 +82,15 @@ trends_tab, countries_tab, credits_tab, ratios_tab, flags_tab = lazy_tabs(
 
 if trends_tab.open:
     with trends_tab:
-        chart(st, charts.trend_chart(query(mq.trend, flt), lang()), "mob_trend")
+        chart(st, charts.trend_chart(query(mq.trend, flt), lang()), "mob_trend", source=mq.trend)
         left, right = st.columns(2)
         for i, column in enumerate(("program", "faculty", "purpose", "duration_type")):
             target = left if i % 2 == 0 else right
             frame = query(mq.by_dimension, flt, column)
             if column == "faculty":
                 frame = with_names(frame, "value")
-            chart(target, charts.dimension_bar(frame, lang(), column), f"mob_{column}")
+            figure = charts.dimension_bar(frame, lang(), column)
+            chart(target, figure, f"mob_{column}", source=mq.by_dimension)
 
 if countries_tab.open:
     with countries_tab:
@@ -96,8 +98,13 @@ if countries_tab.open:
         if countries.empty:
             st.info(t("ui.chart_empty"))
         else:
-            chart(st, charts.country_map(countries, lang()), "mob_map")
-            table(labelled(countries), "dl_mob_countries", t("download.mobility_countries"))
+            chart(st, charts.country_map(countries, lang()), "mob_map", source=mq.by_country)
+            table(
+                labelled(countries),
+                "dl_mob_countries",
+                t("download.mobility_countries"),
+                source=mq.by_country,
+            )
 
 if credits_tab.open:
     with credits_tab:
@@ -107,7 +114,8 @@ if credits_tab.open:
             frame = query(mq.credit_recognition, flt, by)
             if by == "faculty":
                 frame = with_names(frame, "group")
-            chart(target, charts.recognition_bar(frame, lang()), f"mob_credits_{by}")
+            figure = charts.recognition_bar(frame, lang(), by)
+            chart(target, figure, f"mob_credits_{by}", source=mq.credit_recognition)
 
 if ratios_tab.open:
     with ratios_tab:
@@ -115,8 +123,13 @@ if ratios_tab.open:
         if ratios.empty:
             st.info(t("ui.mobility_ratios_empty"))
         else:
-            chart(st, charts.ratios_chart(ratios, lang()), "mob_ratios")
-            table(labelled(ratios), "dl_mob_ratios", t("download.mobility_ratios"))
+            chart(st, charts.ratios_chart(ratios, lang()), "mob_ratios", source=mq.exchange_ratios)
+            table(
+                labelled(ratios),
+                "dl_mob_ratios",
+                t("download.mobility_ratios"),
+                source=mq.exchange_ratios,
+            )
 
 if flags_tab.open:
     with flags_tab:
@@ -137,4 +150,5 @@ if flags_tab.open:
                         labelled(rows, short=True),  # a wide table: faculties by short name
                         f"dl_mob_flag_{row.flag}",
                         t(f"download.mobility_flag_{row.flag}"),
+                        source=mq.flagged_rows,
                     )

@@ -55,6 +55,7 @@ if not ranks.empty:
             if stale
             else rank_delta(row.movement, row.prev_display, lang()),
             help=row.ranking_name,
+            source=oq.latest_rankings,
         )
 
 cells = iter(st.columns(6))
@@ -70,6 +71,7 @@ if not mobility.empty:
             t(f"ui.mobility_{direction}", year=this),
             now,
             change_delta(now, before, lang()),
+            source=oq.mobility_by_year,
         )
 agr = query(agq.summary, today)
 card(
@@ -77,13 +79,15 @@ card(
     t("ui.agreements_active"),
     agr["active"],
     Delta(t("ui.overview_dormant", count=agr["dormant"]), "orange" if agr["dormant"] else "gray"),
+    source=agq.summary,
 )
 acc = query(acq.summary, today)
 card(
     next(cells),
     t("ui.programs_accredited"),
-    share(acc["accredited"], acc["programs"]),
+    share(acc["accredited"], acc["programs"], lang()),
     Delta(f"{acc['accredited']} {t('ui.of_total', total=acc['programs'])}"),
+    source=acq.coverage,
 )
 card(
     next(cells),
@@ -93,6 +97,7 @@ card(
     delta=Delta(
         t("ui.overview_expired", count=acc["expired"]), "red" if acc["expired"] else "gray"
     ),
+    source=acq.watch_list,
 )
 # The year the KPIs page opens on and the deck reports: one count of KPIs off track.
 kpi_year = query(kq.open_year, today)
@@ -104,6 +109,7 @@ card(
     t("ui.kpis_off_track", year=kpi_year) if kpi_year else t("ui.kpis_off_track_none"),
     len(off),
     Delta(t("ui.of_total", total=measured), "red" if len(off) else "gray"),
+    source=(kq.off_track, kq.status_counts),
 )
 
 # Quality stands beside the chart rather than in a row of its own, so that the whole
@@ -113,7 +119,7 @@ with left:
     if mobility.empty:
         st.info(t("ui.chart_empty"))
     else:
-        chart(st, mobility_trend(mobility, lang()), "overview_trend")
+        chart(st, mobility_trend(mobility, lang()), "overview_trend", source=oq.mobility_by_year)
 with middle:
     for name, label in QUALITY_CARDS:
         m = quality[name]
@@ -123,6 +129,7 @@ with middle:
                 t(label, year=msq.year_label(name, m["year"])),
                 percent(m["value"] / 100, lang(), 1),
                 points_delta(m["value"], m["previous"], lang(), 1, "ui.points_change"),
+                source=msq.source(name),
             )
 with right.container(gap="xsmall"):
     st.markdown(f"**{t('ui.alerts_title')}**")

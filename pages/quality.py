@@ -91,9 +91,10 @@ for column, session in zip(cells, qq.SESSION_TYPES, strict=False):
             t(f"ui.quality_pass_rate_{session}", year=row["academic_year"]),
             rate(row["pass_rate"]),
             points_delta(row["pass_rate"], previous, language),
+            source=qq.headline,
         )
     else:
-        card(column, t(f"ui.quality_pass_rate_{session}", year="—"), "—")
+        card(column, t(f"ui.quality_pass_rate_{session}", year="—"), "—", source=qq.headline)
 if not known.empty:
     last = known.iloc[-1]
     before = known.iloc[-2]["employment_rate"] if len(known) > 1 else None
@@ -102,9 +103,10 @@ if not known.empty:
         t("ui.quality_employment", year=last["academic_year"]),
         rate(last["employment_rate"]),
         points_delta(last["employment_rate"], before, language),
+        source=qq.graduates_by_year,
     )
 else:
-    card(cells[3], t("ui.quality_employment", year="—"), "—")
+    card(cells[3], t("ui.quality_employment", year="—"), "—", source=qq.graduates_by_year)
 
 rates_tab, grades_tab, drops_tab, attestation_tab, graduates_tab, surveys_tab = lazy_tabs(
     "quality_tab",
@@ -126,6 +128,7 @@ if rates_tab.open:
             st,
             charts.pass_rate_trend(trend, language, t("quality.chart.trend", unit=where)),
             "aq_trend",
+            source=qq.pass_rates,
         )
         rates = query(qq.pass_rates, by, faculty)
         if rates.empty:
@@ -141,6 +144,7 @@ if rates_tab.open:
                     t(f"quality.chart.by_{by}", year=year),
                 ),
                 "aq_bars",
+                source=qq.pass_rates,
             )
             wide = named_groups(rates).pivot_table(
                 index=[by, "session_type"], columns="academic_year", values="pass_rate"
@@ -152,6 +156,7 @@ if rates_tab.open:
                 pd.concat([keys, wide.drop(columns=[by, "session_type"])], axis=1),
                 "dl_aq_rates",
                 t("download.quality_pass_rates"),
+                source=qq.pass_rates,
             )
 
 if grades_tab.open:
@@ -169,8 +174,14 @@ if grades_tab.open:
                 st,
                 charts.grade_bars(with_names(grades, "grp"), language, by, title),
                 "aq_grades",
+                source=qq.grade_distribution,
             )
-            table(labelled(named_groups(grades)), "dl_aq_grades", t("download.quality_grades"))
+            table(
+                labelled(named_groups(grades)),
+                "dl_aq_grades",
+                t("download.quality_grades"),
+                source=qq.grade_distribution,
+            )
 
 if drops_tab.open:
     with drops_tab:
@@ -195,9 +206,19 @@ if drops_tab.open:
             st.warning(
                 t("ui.quality_drops_found", count=len(drops), points=number(threshold, language, 1))
             )
-            chart(st, charts.drop_chart(drops, language, t("quality.chart.drops")), "aq_drops")
+            chart(
+                st,
+                charts.drop_chart(drops, language, t("quality.chart.drops")),
+                "aq_drops",
+                source=qq.pass_rate_drops,
+            )
             shown = one_name(drops).round({"previous_rate": 1, "pass_rate": 1, "drop": 1})
-            table(labelled(shown), "dl_aq_drops", t("download.quality_drops"))
+            table(
+                labelled(shown),
+                "dl_aq_drops",
+                t("download.quality_drops"),
+                source=qq.pass_rate_drops,
+            )
 
 if attestation_tab.open:
     with attestation_tab:
@@ -215,9 +236,15 @@ if attestation_tab.open:
                     t(f"quality.chart.attestation_by_{by}", year=year),
                 ),
                 "aq_attestation",
+                source=qq.attestation,
             )
             shown = named_groups(att).round({"pass_rate": 1, "avg_score": 1})
-            table(labelled(shown), "dl_aq_attestation", t("download.quality_attestation"))
+            table(
+                labelled(shown),
+                "dl_aq_attestation",
+                t("download.quality_attestation"),
+                source=qq.attestation,
+            )
 
 if graduates_tab.open:
     with graduates_tab:
@@ -228,6 +255,7 @@ if graduates_tab.open:
                 st,
                 charts.graduates_trend(grads, language, t("quality.chart.graduates")),
                 "aq_grad_trend",
+                source=qq.graduates_by_year,
             )
             rows = query(qq.graduates, faculty)
             if not known.empty:
@@ -241,10 +269,16 @@ if graduates_tab.open:
                         t(f"quality.chart.employment_by_{by}", year=year),
                     ),
                     "aq_employment",
+                    source=qq.employment,
                 )
             st.caption(t("ui.quality_employment_note"))
             shown = one_name(rows).round({"employment_rate": 1})
-            table(labelled(shown), "dl_aq_graduates", t("download.quality_graduates"))
+            table(
+                labelled(shown),
+                "dl_aq_graduates",
+                t("download.quality_graduates"),
+                source=qq.graduates,
+            )
 
 if surveys_tab.open:
     with surveys_tab:
@@ -258,6 +292,7 @@ if surveys_tab.open:
                 st,
                 survey_charts.satisfaction_trend(sat, language, t("surveys.chart.trend")),
                 "sv_trend",
+                source=svq.satisfaction,
             )
             left, right = st.columns(2)
             groups = query(svq.groups)
@@ -279,14 +314,21 @@ if surveys_tab.open:
                         t("surveys.chart.faculties", group=code_label(group, language)),
                     ),
                     "sv_heat",
+                    source=svq.by_faculty,
                 )
             low = query(svq.lowest_questions, year, language, group, faculty)
             chart(
                 st,
                 survey_charts.lowest_bars(low, language, t("surveys.chart.lowest", year=year)),
                 "sv_lowest",
+                source=svq.lowest_questions,
             )
             shown = low.round(
                 {"mean_score": 2, "share_satisfied": 3, "previous_score": 2, "change": 2}
             )
-            table(labelled(shown), "dl_sv_lowest", t("download.surveys_lowest"))
+            table(
+                labelled(shown),
+                "dl_sv_lowest",
+                t("download.surveys_lowest"),
+                source=svq.lowest_questions,
+            )

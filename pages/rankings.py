@@ -8,9 +8,11 @@ from sapat.charts import rankings as charts
 from sapat.countries import country_name
 from sapat.display import rank_delta
 from sapat.downloads import table
+from sapat.formats import number, signed_number
 from sapat.i18n import code_label
 from sapat.queries import agency_data as adq
 from sapat.queries import rankings as rq
+from sapat.source_view import card_help
 from sapat.web import chart, entry_guard, lang, lazy_tabs, query, t
 from sapat.whatif import estimate_position, weighted_score
 
@@ -46,19 +48,19 @@ MOVEMENT_MARK = {"up": "▲ ", "down": "▼ ", "same": "", "new": ""}
 
 
 def edition_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """Every edition as published, newest first, with the band-aware change."""
+    """Every edition as published, newest first, with the band-aware change and the file
+    or address each row was imported from."""
     rows = frame.sort_values("year", ascending=False)
     return pd.DataFrame(
         {
             t("ui.col_edition"): rows["year"].astype(str),
             t("ui.col_rank"): rows["rank_display"],
-            t("ui.col_overall"): rows["overall_score"].map(
-                lambda v: f"{v:.1f}" if pd.notna(v) else "—"
-            ),
+            t("ui.col_overall"): rows["overall_score"],  # written by table() as published
             t("ui.col_change"): [
                 MOVEMENT_MARK[m] + rank_delta(m, p, lang()).text
                 for m, p in zip(rows["movement"], rows["prev_display"], strict=True)
             ],
+            t("col.source"): rows["source"].fillna("—"),
         }
     )
 
@@ -71,7 +73,7 @@ if position_tab.open:
         else:
             unranked = mine[mine["rank_low"].isna()]
             if len(unranked) < len(mine):
-                chart(st, charts.rank_history(mine, lang(), home), "home_chart")
+                chart(st, charts.rank_history(mine, lang(), home), "home_chart", source=rq.history)
             if not unranked.empty:
                 st.caption(
                     t(
@@ -88,6 +90,7 @@ if position_tab.open:
                 "dl_rank_editions",
                 t("download.ranking_editions", ranking=short),
                 static=True,
+                source=rq.history,
             )
             st.caption(t("ui.bands_note"))
 
@@ -100,7 +103,8 @@ if indicators_tab.open:
             year = st.columns([1, 4])[0].selectbox(t("ui.edition"), years, key="indicator_year")
             parts = query(rq.breakdown, ranking, year, home)
             scored = parts.dropna(subset=["score"])
-            chart(st, charts.indicator_scores(scored, lang()), "indicator_chart")
+            figure = charts.indicator_scores(scored, lang())
+            chart(st, figure, "indicator_chart", source=rq.breakdown)
             drivers = scored.dropna(subset=["weighted_change"])
             drivers = drivers.reindex(
                 drivers["weighted_change"].abs().sort_values(ascending=False).index
@@ -110,8 +114,9 @@ if indicators_tab.open:
                     t("ui.key_drivers", previous=int(drivers["prev_year"].max()))
                     + " "
                     + "; ".join(
-                        f"**{charts.indicator_label(r.indicator, lang())}** {r.change:+.1f} "
-                        f"({r.weighted_change:+.2f} {t('ui.points')})"
+                        f"**{charts.indicator_label(r.indicator, lang())}** "
+                        f"{signed_number(r.change, lang(), 1)} "
+                        f"({signed_number(r.weighted_change, lang(), 2)} {t('ui.points')})"
                         for r in drivers.head(3).itertuples()
                     )
                 )
@@ -130,6 +135,7 @@ if indicators_tab.open:
                 ),
                 "dl_rank_indicators",
                 t("download.ranking_indicators", ranking=short),
+                source=rq.breakdown,
             )
 
 if peers_tab.open:
@@ -168,7 +174,7 @@ if peers_tab.open:
         if frame.empty:
             st.info(t("ui.peers_empty"))
         else:
-            chart(st, charts.rank_history(frame, lang(), home), "peer_chart")
+            chart(st, charts.rank_history(frame, lang(), home), "peer_chart", source=rq.history)
             positions = (
                 frame.pivot_table(
                     index="institution", columns="year", values="rank_display", aggfunc="first"
@@ -177,15 +183,23 @@ if peers_tab.open:
                 .dropna(how="all")
             )
             positions.columns = [str(c) for c in positions.columns]
+            # Each institution's rows as published: the files or addresses they came from.
+            imported = frame.dropna(subset=["source"]).groupby("institution")["source"]
+            positions[t("col.source")] = imported.agg(lambda v: "; ".join(dict.fromkeys(v)))
             positions.index.name = t("col.institution")
             table(
-                positions, "dl_rank_peers", t("download.ranking_peers", ranking=short), static=True
+                positions,
+                "dl_rank_peers",
+                t("download.ranking_peers", ranking=short),
+                static=True,
+                source=rq.history,
             )
             latest = int(frame["year"].max())
             scores = query(rq.peer_scores, ranking, latest, chosen)
             if not scores.empty:
                 st.subheader(t("ui.peer_indicators", year=latest))
-                chart(st, charts.peer_scores(scores, lang(), home), "peer_scores")
+                figure = charts.peer_scores(scores, lang(), home)
+                chart(st, figure, "peer_scores", source=rq.peer_scores)
                 grid = scores.pivot_table(
                     index="indicator", columns="institution", values="score", aggfunc="first"
                 ).reindex(columns=[c for c in chosen if c in set(scores["institution"])])
@@ -196,6 +210,7 @@ if peers_tab.open:
                     "dl_rank_peer_scores",
                     t("download.ranking_peer_scores", ranking=short),
                     static=True,
+                    source=rq.peer_scores,
                 )
 
 if whatif_tab.open:
@@ -227,21 +242,25 @@ if whatif_tab.open:
             after = weighted_score(scores, weights)
             position = estimate_position(after, query(rq.edition, ranking, year))
             a, b = results.columns(2)
+            # An estimate from the edition's published scores and positions.
+            whatif_source = card_help((rq.breakdown, rq.edition))
             a.metric(
                 t("ui.whatif_score"),
-                f"{after:.1f}" if after is not None else "—",
+                number(after, lang(), 1),
                 delta=f"{after - before:+.1f}"
                 if after is not None and before is not None
                 else None,
                 border=True,
+                help=whatif_source,
             )
             if position.rank is None:
-                b.metric(t("ui.whatif_position"), "—", border=True)
+                b.metric(t("ui.whatif_position"), "—", border=True, help=whatif_source)
             elif position.beyond:
                 b.metric(
                     t("ui.whatif_position"),
                     t("ui.whatif_beyond", last=position.last_published),
                     border=True,
+                    help=whatif_source,
                 )
             else:
                 b.metric(
@@ -251,6 +270,7 @@ if whatif_tab.open:
                     delta=t("ui.whatif_near", near=position.near),
                     delta_color="gray",
                     delta_arrow="off",
+                    help=whatif_source,
                 )
             results.warning(t("ui.whatif_caveat", known=position.known), icon=":material/info:")
 
@@ -281,7 +301,7 @@ if agency_tab.open:
                 st.success(t("ui.agency_none_flagged", percent=f"{threshold:.0%}"))
             else:
                 st.warning(t("ui.agency_flagged", count=len(flagged), percent=f"{threshold:.0%}"))
-            chart(st, agency_charts.jumps_bar(changes, lang()), "agency_jumps")
+            chart(st, agency_charts.jumps_bar(changes, lang()), "agency_jumps", source=adq.jumps)
             table(
                 pd.DataFrame(
                     {
@@ -298,6 +318,8 @@ if agency_tab.open:
                 ),
                 "dl_rank_agency",
                 t("download.ranking_agency", year=year),
+                source=adq.jumps,
             )
             ratios = query(adq.qs_ratios)
-            chart(st, agency_charts.ratios_trend(ratios, lang()), "agency_ratios")
+            figure = agency_charts.ratios_trend(ratios, lang())
+            chart(st, figure, "agency_ratios", source=adq.qs_ratios)

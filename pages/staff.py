@@ -76,6 +76,7 @@ card(
     t("ui.staff_headcount", year=year),
     number(headcount, language) if headcount is not None else "—",
     help=t("ui.staff_fte", fte=number(figure("fte")[0], language, 1)) if headcount else None,
+    source=sq.composition_by_year,
 )
 share, share_before = figure("degree_share", 100)
 card(
@@ -84,10 +85,14 @@ card(
     percent(share / 100, language, 1) if share is not None else "—",
     points_delta(share, share_before, language),
     help=t("ui.staff_threshold_help", share=percent(threshold, language)),
+    source=sq.composition_by_year,
 )
 doctors, _ = figure("doctors_of_science")
 card(
-    cells[2], t("col.doctors_of_science"), number(doctors, language) if doctors is not None else "—"
+    cells[2],
+    t("col.doctors_of_science"),
+    number(doctors, language) if doctors is not None else "—",
+    source=sq.composition_by_year,
 )
 titled, _ = figure("professors")
 assoc, _ = figure("associate_professors")
@@ -95,6 +100,7 @@ card(
     cells[3],
     t("ui.staff_titled"),
     number((titled or 0) + (assoc or 0), language) if titled is not None else "—",
+    source=sq.composition_by_year,
 )
 intl, intl_before = figure("international_staff")
 card(
@@ -104,6 +110,7 @@ card(
     change_delta(int(intl), int(intl_before) if intl_before is not None else None, language)
     if intl is not None
     else None,
+    source=sq.composition_by_year,
 )
 
 composition_tab, share_tab, international_tab, rating_tab = lazy_tabs(
@@ -123,6 +130,7 @@ if composition_tab.open:
             st,
             charts.composition_trend(trend, language, t("staff.chart.composition", unit=where)),
             "ts_composition",
+            source=sq.composition_by_year,
         )
         by_faculty = query(sq.composition_by_faculty, year)
         chart(
@@ -131,6 +139,7 @@ if composition_tab.open:
                 with_names(by_faculty), language, t("staff.chart.titles", year=year)
             ),
             "ts_titles",
+            source=sq.composition_by_faculty,
         )
         shown = by_faculty.assign(
             degree_share=(100 * by_faculty["degree_share"]).round(1),
@@ -138,7 +147,12 @@ if composition_tab.open:
         )
         # Short names: ten figures per faculty have to fit beside them.
         shown = labelled(shown, short=True)
-        table(shown, "dl_ts_composition", t("download.staff_composition", year=year))
+        table(
+            shown,
+            "dl_ts_composition",
+            t("download.staff_composition", year=year),
+            source=sq.composition_by_faculty,
+        )
 
 if share_tab.open:
     with share_tab:
@@ -163,6 +177,7 @@ if share_tab.open:
                 with_names(shares), language, threshold, t("staff.chart.degree_share", year=year)
             ),
             "ts_share",
+            source=sq.degree_share,
         )
         st.caption(t("ui.staff_threshold_note", share=percent(threshold, language)))
         flag = t("ui.staff_flag_below")
@@ -177,6 +192,7 @@ if share_tab.open:
             ).format(precision=1),
             "dl_ts_share",
             t("download.staff_degree_share", year=year),
+            source=sq.degree_share,
         )
 
 if international_tab.open:
@@ -185,11 +201,17 @@ if international_tab.open:
             st,
             charts.international_trend(trend, language, t("staff.chart.international", unit=where)),
             "ts_international",
+            source=sq.composition_by_year,
         )
         by_faculty = query(sq.composition_by_faculty, year)
         shown = by_faculty[["faculty", "headcount", "international_staff", "international_share"]]
         shown = shown.assign(international_share=(100 * shown["international_share"]).round(1))
-        table(labelled(shown), "dl_ts_international", t("download.staff_international", year=year))
+        table(
+            labelled(shown),
+            "dl_ts_international",
+            t("download.staff_international", year=year),
+            source=sq.composition_by_faculty,
+        )
 
 if rating_tab.open:
     with rating_tab:
@@ -222,6 +244,7 @@ if rating_tab.open:
                     with_names(summary), language, t("staff.chart.rating", year=rating_year)
                 ),
                 "ts_rating",
+                source=sq.rating_summary,
             )
             chart(
                 two,
@@ -229,13 +252,19 @@ if rating_tab.open:
                     with_names(summary), language, t("staff.chart.parts", year=rating_year)
                 ),
                 "ts_parts",
+                source=sq.rating_summary,
             )
             shown = summary[~summary["hidden"]].drop(columns=["hidden"])
             shown = shown.assign(
                 faculty=shown["faculty"].replace({"university": t("staff.university")})
             ).round(charts.RATING_DECIMALS)  # the table's data goes to the browser as shown
             shown = labelled(shown, short=True)
-            table(shown, "dl_ts_rating", t("download.staff_rating", year=rating_year))
+            table(
+                shown,
+                "dl_ts_rating",
+                t("download.staff_rating", year=rating_year),
+                source=sq.rating_summary,
+            )
             if is_admin:
                 st.subheader(t("ui.staff_rating_rows"))
                 st.caption(t("ui.staff_rating_rows_note"))
@@ -246,4 +275,5 @@ if rating_tab.open:
                     "dl_ts_rows",
                     t("download.staff_rating_rows", year=rating_year),
                     allowed=auth.is_admin,
+                    source=sq.rating_rows,
                 )

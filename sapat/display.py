@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from sapat.formats import signed_number
-from sapat.i18n import translate
+import pandas as pd
+from pandas.io.formats.style import Styler
+
+from sapat.formats import DASH, decimals_needed, is_number, number, percent, signed_number
+from sapat.i18n import has, translate
 
 
 @dataclass(frozen=True)
@@ -35,7 +40,7 @@ def change_delta(now: int, before: int | None, lang: str) -> Delta:
     if before is None:
         return Delta(None)
     change = now - before
-    text = translate("ui.vs_last_year", lang, change=f"{change:+d}")
+    text = translate("ui.vs_last_year", lang, change=signed_number(change, lang))
     if change > 0:
         return Delta(text, "green", "up")
     if change < 0:
@@ -43,8 +48,9 @@ def change_delta(now: int, before: int | None, lang: str) -> Delta:
     return Delta(text)
 
 
-def share(part: int, total: int) -> str:
-    return f"{part / total:.0%}" if total else "—"
+def share(part: int, total: int, lang: str = "en") -> str:
+    """``part`` of ``total`` as a whole percentage the language writes: 31% (en), 31 % (ru)."""
+    return percent(part / total, lang) if total else DASH
 
 
 # Dates as people write them in each language: 04.12.2025 in Kyrgyz and Russian.
@@ -82,3 +88,98 @@ def points_delta(
     if change < 0:
         return Delta(text, "red", "down")
     return Delta(text)
+
+
+# Text a missing value turns into when something writes it with str(): never shown as such.
+MISSING_TEXTS = frozenset({"None", "nan", "NaN", "NaT", "<NA>", "null"})
+# Headers of columns that hold years (2025, not 2 025), as the catalogs name them.
+YEAR_KEYS = (
+    "col.year",
+    "col.calendar_year",
+    "col.edition",
+    "ui.col_year",
+    "ui.col_edition",
+    "ui.col_kpi_year",
+    "ui.col_last_mobility_year",
+    "ui.col_last_year",
+    "ui.col_prev_year",
+)
+# Above this many cells a table is drawn as it is: a Styler computes every cell in Python.
+MAX_STYLED_CELLS = 100_000
+
+
+def is_missing(value: object) -> bool:
+    """None, NaN, NaT, pd.NA, or a text that is one of them written out ("nan")."""
+    if isinstance(value, str):
+        return value.strip() in MISSING_TEXTS
+    if not pd.api.types.is_scalar(value):  # a list or another container: a value
+        return False
+    return bool(pd.isna(value))
+
+
+def _year_headers(lang: str) -> set[str]:
+    return {translate(key, lang) for key in YEAR_KEYS if has(key, lang)}
+
+
+def _is_year_column(label: object, values: pd.Series, lang: str) -> bool:
+    name = str(label[-1] if isinstance(label, tuple) else label)
+    named = name in _year_headers(lang) or "year" in name.lower() or "edition" in name.lower()
+    numbers = [v for v in values if is_number(v)]
+    return named and all(float(v) == int(v) and 1900 <= v <= 2100 for v in numbers)
+
+
+def cell_format(
+    values: Iterable[object],
+    lang: str,
+    *,
+    decimals: int | None = None,
+    signed: bool = False,
+    year: bool = False,
+) -> Callable[[object], str]:
+    """How one column's cells read: numbers in the language's signs with the decimals the
+    column needs (at most 2), years as written, dates by format_date, missing as a dash."""
+    places = decimals_needed(values) if decimals is None else decimals
+    as_number = signed_number if signed else number
+
+    def shown(value: object) -> str:
+        if is_missing(value):
+            return DASH
+        if isinstance(value, bool):
+            return str(value)
+        if is_number(value):
+            if year:
+                return str(int(value))  # type: ignore[call-overload]
+            return as_number(value, lang, places)
+        if isinstance(value, dt.date):  # pandas Timestamps too
+            return format_date(value, lang)
+        return str(value)
+
+    return shown
+
+
+def styled(
+    data: pd.DataFrame | Styler,
+    lang: str,
+    decimals: Mapping[Any, int] | None = None,
+    signed: Collection[Any] = (),
+) -> pd.DataFrame | Styler:
+    """A table as the user reads it (a Styler; a page's own Styler keeps its colours):
+    each column's numbers in the language's signs, counts without decimals, scores with the
+    decimals they need (``decimals`` per column to say otherwise), ``signed`` columns with
+    their sign, and a dash for each missing value. The grid still sorts by the numbers.
+    """
+    styler = data if isinstance(data, Styler) else data.style
+    frame = styler.data
+    if frame.size > MAX_STYLED_CELLS or not frame.columns.is_unique:
+        return data
+    for position, label in enumerate(frame.columns):
+        values = frame.iloc[:, position]
+        fmt = cell_format(
+            values,
+            lang,
+            decimals=(decimals or {}).get(label),
+            signed=label in signed,
+            year=_is_year_column(label, values, lang),
+        )
+        styler = styler.format(fmt, subset=pd.IndexSlice[:, [label]])
+    return styler

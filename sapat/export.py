@@ -8,6 +8,8 @@ from typing import Any
 
 import pandas as pd
 
+from sapat.display import is_missing
+
 # A text cell starting with one of these is evaluated as a formula by Excel or LibreOffice
 # (OWASP "CSV injection"); tab and carriage return can hide such a start after a split.
 DANGEROUS_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
@@ -53,14 +55,47 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
             # neutralise() is not one-to-one, so categories could collide: go via object.
             out.isetitem(position, column.astype(object).map(neutralise))
         elif pd.api.types.is_object_dtype(dtype) or isinstance(dtype, pd.StringDtype):
-            out.isetitem(position, column.map(neutralise, na_action="ignore"))
+            # Built as objects: Series.map would turn [None, 3] into floats (3.0).
+            cells = [neutralise(value) for value in column]
+            out.isetitem(position, pd.Series(cells, index=column.index, dtype=object))
     out.columns = out.columns.map(_neutralise_label)
     return out
 
 
+def _integral(column: pd.Series) -> bool:
+    values = column.dropna()
+    return bool(len(values)) and bool((values == values.round()).all())
+
+
+def _listed(value: Any) -> Any:
+    """A list in one cell (a table's sparkline) as its values: "3.1; —; 3.4"."""
+    if isinstance(value, list | tuple) or hasattr(value, "tolist"):
+        items = value.tolist() if hasattr(value, "tolist") else value
+        return "; ".join("—" if is_missing(v) else str(v) for v in items)
+    return value
+
+
+def plain_values(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` as a file holds it: a missing value (None, NaN, NaT, pd.NA, or
+    "nan" and the like written out as text) is an empty cell, and a float column of whole
+    numbers (counts that went through a NaN) holds integers: 690, not 690.0."""
+    out = frame.copy()
+    for position in range(out.shape[1]):
+        column = out.iloc[:, position]
+        dtype = column.dtype
+        if pd.api.types.is_float_dtype(dtype) and _integral(column):
+            if column.dropna().abs().max() < 2**53:
+                out.isetitem(position, column.astype("Int64"))
+        elif pd.api.types.is_object_dtype(dtype) or isinstance(dtype, pd.StringDtype):
+            cells = [None if is_missing(v) else _listed(v) for v in column.astype(object)]
+            out.isetitem(position, pd.Series(cells, index=column.index, dtype=object))
+    return out
+
+
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
-    """Comma-separated UTF-8 with a BOM (so Excel reads Cyrillic), without the index."""
-    text = safe_frame(frame).to_csv(index=False, sep=",", lineterminator="\r\n")
+    """Comma-separated UTF-8 with a BOM (so Excel reads Cyrillic), without the index;
+    a missing value is an empty field."""
+    text = safe_frame(plain_values(frame)).to_csv(index=False, sep=",", lineterminator="\r\n")
     return text.encode("utf-8-sig")
 
 
@@ -114,12 +149,13 @@ def _is_missing(value: Any) -> bool:
 
 
 def to_xlsx_bytes(frame: pd.DataFrame, sheet: str = "data") -> bytes:
-    """One-sheet XLSX: bold frozen header, fitted column widths, dates as dd.mm.yyyy.
+    """One-sheet XLSX: bold frozen header, fitted column widths, dates as dd.mm.yyyy,
+    numbers as numbers and a missing value as an empty cell.
 
     Besides the apostrophes from safe_frame(), the workbook is opened with
     ``strings_to_formulas=False`` so no text cell can ever be written as a formula.
     """
-    data = _excel_ready(safe_frame(frame))
+    data = _excel_ready(safe_frame(plain_values(frame)))
     name = sheet_name(sheet)
     buffer = io.BytesIO()
     options = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 
@@ -13,7 +14,10 @@ from babel.lists import format_list
 from babel.numbers import NumberPattern, format_currency, format_percent, parse_pattern
 
 __all__ = [
+    "DASH",
+    "MINUS",
     "date",
+    "decimals_needed",
     "is_number",
     "listing",
     "money",
@@ -25,6 +29,8 @@ __all__ = [
 ]
 
 DASH = "—"  # a value that is not there
+# The minus sign (U+2212) and a word joiner: never a hyphen, never left alone at a line's end.
+MINUS = "\u2212\u2060"
 
 
 def is_number(value: object) -> bool:
@@ -58,11 +64,26 @@ def _number_pattern(decimals: int) -> NumberPattern:
 
 
 def number(value: object, lang: str, decimals: int = 0) -> str:
-    """``value`` with the locale's grouping and decimal signs: 34 560,5 (ky, ru), 34,560.5 (en)."""
+    """``value`` with the locale's grouping and decimal signs: 34 560,5 (ky, ru), 34,560.5 (en).
+
+    A negative number starts with MINUS in every language; one that rounds to 0 has no sign.
+    """
     if not is_number(value):
         return DASH
+    rounded = _round(float(value), decimals)
     # format_decimal() with the pattern and locale parsed once: a deck formats thousands.
-    return _number_pattern(decimals).apply(_round(float(value), decimals), _locale(lang))
+    text = _number_pattern(decimals).apply(abs(rounded), _locale(lang))
+    return MINUS + text if rounded < 0 else text
+
+
+def decimals_needed(values: Iterable[object], most: int = 2) -> int:
+    """The fewest decimals (up to ``most``) that show every number of ``values`` as it is:
+    0 for counts (690.0 is 690), 1 for 11.6 and 12.0, ``most`` for 24.2367."""
+    numbers = [float(v) for v in values if is_number(v)]  # type: ignore[arg-type]
+    for decimals in range(most):
+        if all(abs(round(v, decimals) - v) <= 1e-9 * max(1.0, abs(v)) for v in numbers):
+            return decimals
+    return most
 
 
 def percent(fraction: object, lang: str, decimals: int = 0) -> str:
@@ -73,16 +94,17 @@ def percent(fraction: object, lang: str, decimals: int = 0) -> str:
     if decimals > 0:
         pattern = pattern.replace("#,##0", _pattern(decimals), 1)
     value = _round(float(fraction) * 100, decimals) / 100
-    return format_percent(value, pattern, locale=lang)
+    text = format_percent(abs(value), pattern, locale=lang)
+    return MINUS + text if value < 0 else text
 
 
 def _signs(lang: str) -> tuple[str, str]:
-    symbols = _locale(lang).number_symbols["latn"]
-    return symbols["plusSign"], symbols["minusSign"]
+    """The plus sign of the locale, and MINUS: babel's minus is a hyphen in ky, ru and en."""
+    return _locale(lang).number_symbols["latn"]["plusSign"], MINUS
 
 
 def signed_percent(fraction: object, lang: str, decimals: int = 0) -> str:
-    """A change as a signed percentage: +31% (en, ky), +31 % (ru), -4%; 0% has no sign."""
+    """A change as a signed percentage: +31% (en, ky), +31 % (ru), −4%; 0% has no sign."""
     if not is_number(fraction):
         return DASH
     text = percent(abs(float(fraction)), lang, decimals)

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from babel import Locale
+
+from sapat.formats import decimals_needed, is_number, number
 
 LANGUAGES = ("ky", "ru", "en")
 DEFAULT_LANGUAGE = "ky"
@@ -35,8 +40,54 @@ def catalog(lang: str) -> dict[str, str]:
     return merged
 
 
+# A count's word in the form its number asks for: "{count:plural:one=# row|other=# rows}".
+# The forms are CLDR's categories (one, few, many, other; babel tells which a number takes),
+# "#" is the number as the language writes it; a form not given falls back to "other".
+_PLURAL = re.compile(r"\{(\w+):plural:([^{}]*)\}")
+_GROUPING = re.compile(r"[\s\u00a0\u202f\u2009]")
+
+
+@cache
+def _locale(lang: str) -> Locale:
+    return Locale.parse(lang)
+
+
+def plural_category(value: object, lang: str) -> str:
+    """The CLDR plural category of ``value`` in ``lang``: one, few, many or other.
+
+    A count already written as text ("1 234") is read back; anything else is "other".
+    """
+    if isinstance(value, str):
+        digits = _GROUPING.sub("", value)
+        value = int(digits) if digits.isdigit() else None
+    if not is_number(value):
+        return "other"
+    return _locale(lang).plural_form(abs(value))  # type: ignore[arg-type]
+
+
+def plural(value: object, forms: dict[str, str], lang: str) -> str:
+    """The form of ``forms`` that ``value`` takes in ``lang``, with "#" as the number."""
+    form = forms.get(plural_category(value, lang), forms.get("other"))
+    if form is None:
+        form = list(forms.values())[-1] if forms else "#"
+    shown = number(value, lang, decimals_needed([value])) if is_number(value) else str(value)
+    return form.replace("#", shown)
+
+
+def _plurals(text: str, lang: str, params: dict[str, object]) -> str:
+    def chosen(match: re.Match[str]) -> str:
+        name, spec = match.groups()
+        if name not in params:
+            return match.group(0)
+        forms = dict(part.split("=", 1) for part in spec.split("|") if "=" in part)
+        return plural(params[name], {k.strip(): v for k, v in forms.items()}, lang)
+
+    return _PLURAL.sub(chosen, text)
+
+
 def translate(key: str, lang: str = DEFAULT_LANGUAGE, /, **params: object) -> str:
-    """The text of ``key`` in ``lang`` with ``{params}`` filled in.
+    """The text of ``key`` in ``lang`` with ``{params}`` filled in, counts' words in the
+    form their number takes (``{count:plural:...}``, see _PLURAL).
 
     A key missing from a catalog shows as the key itself (tests forbid that), and a
     missing parameter never raises: a message is better than a traceback.
@@ -44,7 +95,9 @@ def translate(key: str, lang: str = DEFAULT_LANGUAGE, /, **params: object) -> st
     text = catalog(lang).get(key)
     if text is None:
         text = catalog("en").get(key, key)
+        lang = "en" if key in catalog("en") else lang
     if params:
+        text = _plurals(text, lang, params)
         with contextlib.suppress(KeyError, IndexError, ValueError):
             text = text.format(**params)
     return text

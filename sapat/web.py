@@ -274,9 +274,14 @@ def with_names(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
     return faculties().named(frame, *columns)
 
 
-def chart(target: Any, figure: Any, key: str) -> None:
-    """Draw a Plotly figure with the app's chart configuration."""
+def chart(target: Any, figure: Any, key: str, *, source: Any = None) -> None:
+    """Draw a Plotly figure with the app's chart configuration, and under it where its
+    figures come from (``source``: anything ``provenance.source_of`` takes)."""
     target.plotly_chart(figure, width="stretch", key=key, config=PLOTLY_CONFIG)
+    if source is not None:
+        from sapat import source_view
+
+        source_view.popover(target, source, key)
 
 
 # Columns holding codes (coded in any dataset's model); a table shows their labels in the
@@ -357,10 +362,21 @@ def highlight(frame: pd.DataFrame, column: str, colors: dict[str, str]) -> Any:
 
 
 def card(
-    column: Any, label: str, value: Any, delta: Delta | None = None, help: str | None = None
+    column: Any,
+    label: str,
+    value: Any,
+    delta: Delta | None = None,
+    help: str | None = None,
+    *,
+    source: Any = None,
 ) -> None:
-    """A bordered headline number with its delta line."""
+    """A bordered headline number with its delta line; its tooltip says where the number
+    comes from (``source``: anything ``provenance.source_of`` takes)."""
     delta = delta or Delta(None)
+    if source is not None:
+        from sapat import source_view
+
+        help = source_view.card_help(source, help)
     column.metric(
         label,
         value,
@@ -386,6 +402,12 @@ STYLE = """
 [data-testid="stMetricLabel"] p {font-size: 0.8rem; word-break: normal; overflow-wrap: normal;}
 [data-testid="stMetricValue"] {font-size: 1.45rem;}
 [data-testid="stMetricValue"] .stMarkdownEllipsis p {white-space: nowrap;}
+/* A figure's source (source_view.popover): a quiet line tucked under its chart. */
+[data-testid="stElementContainer"]:has(.stPlotlyChart) + [class*="st-key-src_"] {margin-top: -1rem;}
+[class*="st-key-src_"] [data-testid="stPopoverButton"] {min-height: 1.5rem; padding-top: 0; padding-bottom: 0;}
+[class*="st-key-src_"] [data-testid="stPopoverButton"] p {font-size: 0.8rem;}
+/* The overview fits one laptop screen: its chart's source sits in the chart's empty corner. */
+.st-key-src_overview_trend {margin-top: -2rem !important; position: relative; z-index: 1;}
 /* Printing a page (A4 landscape): no sidebar, no buttons, the whole page rather than the
    scrolled window, and no chart or card cut in two. */
 @media print {
@@ -393,27 +415,42 @@ STYLE = """
   [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header,
   [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
   [data-testid="stDownloadButton"], [data-testid="stFileUploader"], .stButton,
-  [data-testid="stBaseButton-tertiary"] {display: none !important;}
+  [data-testid="stBaseButton-tertiary"], [class*="st-key-src_"] {display: none !important;}
   html, body, #root, .stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"],
   section.main, .stMain {height: auto !important; overflow: visible !important; position: static !important;}
   /* A4 landscape less the margins is 1047 CSS pixels; charts redraw to their box. */
   .block-container {padding: 0 !important; max-width: 1040px !important; margin: 0 !important;}
   .stPlotlyChart, [data-testid="stMetric"], [data-testid="stTable"], [data-testid="stDataFrame"],
   [data-testid="stHorizontalBlock"] {break-inside: avoid; page-break-inside: avoid;}
+  /* Columns stay side by side (Chromium's print layout stacked them, which put the
+     overview's attention list on a third page). */
+  [data-testid="stHorizontalBlock"] {display: flex !important; flex-wrap: nowrap !important;}
+  [data-testid="stHorizontalBlock"] > [data-testid="stColumn"] {width: auto !important; min-width: 0 !important;}
   .js-plotly-plot, .stPlotlyChart {max-width: 100% !important; overflow: hidden;}
 }
 </style>
 """
 
 
-def uploader_hint(types: tuple[str, ...]) -> None:
-    """What an uploader takes, in the user's language (Streamlit's own hint is English)."""
+def uploader_hint(types: tuple[str, ...], max_bytes: int | None = None) -> None:
+    """What an uploader takes, in the user's language (Streamlit's own hint is English).
+
+    ``max_bytes``: a limit below the server's (a logo), so the hint and the check agree.
+    """
     from pipelines.safety import MAX_BYTES
 
-    st.caption(
-        t("ui.uploader_hint", size=MAX_BYTES // 2**20, types=", ".join(x.upper() for x in types))
-    )
+    size = max(1, round((max_bytes or MAX_BYTES) / 2**20))
+    st.caption(t("ui.uploader_hint", size=size, types=", ".join(x.upper() for x in types)))
 
 
 def apply_style() -> None:
-    st.html(STYLE)
+    # The uploader's button says "Upload" in English whatever the language; its text is
+    # drawn from CSS instead, in the user's language.
+    label = t("ui.uploader_button").replace("\\", "").replace('"', "")
+    st.html(
+        STYLE
+        + "<style>[data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer'] p"
+        + " {display: none;}"
+        + "[data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer']::after"
+        + f' {{content: "{label}";}}</style>'
+    )

@@ -16,7 +16,7 @@ from typing import Any
 
 import duckdb
 
-from sapat.report.content import build_deck
+from sapat.report.content import build_deck, without_source
 from sapat.report.spec import SECTIONS, DeckSpec, SlideSpec
 
 PATH = Path(__file__).parent / "data" / "deck_text.json"
@@ -42,12 +42,17 @@ DECKS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
 
 
 def slide_text(slide: SlideSpec) -> dict[str, Any]:
+    """A slide's words; its notes without their source block, which names uploads by the
+    time they were made (the demo's, the time it was built), kept as what it names."""
     return {
         "section": slide.section,
         "title": slide.title,
         "headline": slide.headline,
-        "notes": slide.notes,
+        "notes": without_source(slide.notes),
         "bullets": list(slide.bullets),
+        "datasets": list(slide.datasets),
+        "measures": list(slide.measures),
+        "years": list(slide.years),
     }
 
 

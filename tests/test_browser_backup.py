@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sapat.i18n import catalog
+from sapat.i18n import catalog, translate
 from tests.browser_kit import CHROMIUM, choose, go, sign_in
 from tests.test_browser_data import _mobility_file, _upload
 
@@ -35,7 +35,7 @@ def test_a_backup_right_after_an_upload_succeeds(server, page, tmp_path):
     page.get_by_role("button", name=template).wait_for()
     page.wait_for_timeout(1000)
     _upload(page, _mobility_file(tmp_path / "m.xlsx", HEADERS, "2025-2026", mistakes=False))
-    page.get_by_text(EN["data.no_problems"].format(rows=3)).wait_for()
+    page.get_by_text(translate("data.no_problems", "en", rows=3)).wait_for()
     page.get_by_role("button", name=EN["data.commit"], exact=True).click()
     page.get_by_text(re.compile(r"loaded 3 rows: 3 new")).wait_for()
     go(page, EN["ui.nav_admin"])

@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from sapat.display import share
-from sapat.i18n import catalog
+from sapat.i18n import catalog, translate
 from sapat.queries import accreditation as acq
 from sapat.queries import agreements as agq
 from sapat.queries import kpis as kq
@@ -73,7 +73,7 @@ def test_overview_in_a_real_browser(server, browser, demo_db):
         "els => Math.max(...els.map(e => e.getBoundingClientRect().bottom))"
     )
     assert cards <= 768  # the quality cards beside the chart too
-    expired = en["alert.expired"].format(count=alerts["expired"].count)
+    expired = translate("alert.expired", "en", count=alerts["expired"].count)
     page.get_by_role("link", name=expired).click()
     page.get_by_text(en["ui.accreditation_title"]).first.wait_for()
     assert page.url.rstrip("/").endswith("/accreditation")

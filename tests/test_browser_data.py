@@ -11,7 +11,7 @@ import duckdb
 import openpyxl
 import pytest
 
-from sapat.i18n import catalog
+from sapat.i18n import catalog, translate
 from sapat.queries import overview as oq
 from tests.browser_kit import CHROMIUM, SHOTS, choose, go, metric, sign_in
 
@@ -120,7 +120,7 @@ def test_editor_uploads_fixes_commits_sees_and_undoes(server, page, demo_db, tmp
 
     good = _mobility_file(tmp_path / "outgoing.xlsx", headers, year, mistakes=False)
     _upload(page, good)
-    page.get_by_text(EN["data.no_problems"].format(rows=3)).wait_for()
+    page.get_by_text(translate("data.no_problems", "en", rows=3)).wait_for()
     assert metric(page, EN["data.rows_new"]) == "3"
     page.get_by_role("button", name=EN["data.commit"], exact=True).click()
     committed = re.compile(r"loaded 3 rows: 3 new")

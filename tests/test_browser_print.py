@@ -29,6 +29,31 @@ PAGES = [
 ]
 
 
+# Pages each printed page may take, and how much of a PDF page may be left blank.
+MAX_PAGES = {"ui.nav_overview": 2, "ui.nav_accreditation": 2}
+MAX_BLANK = 0.70
+
+
+def _blank_shares(pdf: Path, tmp_path: Path) -> list[float]:
+    """Per PDF page, the share of its height left blank above and below what is printed
+    (rendered at 30 dpi in grey; a row is blank when no pixel in it is darker than near-white)."""
+    from PIL import Image
+
+    stem = tmp_path / "blank"
+    subprocess.run(["pdftoppm", "-r", "30", "-gray", "-png", str(pdf), str(stem)], check=True)
+    shares = []
+    for png in sorted(tmp_path.glob("blank*.png")):
+        with Image.open(png) as image:
+            grey = image.convert("L")
+            width, height = grey.size
+            pixels = grey.load()
+            inked = [y for y in range(height) if any(pixels[x, y] < 230 for x in range(width))]
+        png.unlink()
+        span = inked[-1] - inked[0] + 1 if inked else 0
+        shares.append(1 - span / height)
+    return shares
+
+
 def _pdf_text(pdf: bytes, tmp_path: Path) -> tuple[int, str]:
     path = tmp_path / "page.pdf"
     path.write_bytes(pdf)
@@ -61,7 +86,18 @@ def test_dashboard_pages_print_to_a4_landscape(server, browser, tmp_path):
         assert max(widths, default=0) <= A4_PRINTABLE_PX, (nav, widths)
         pdf = page.pdf(format="A4", landscape=True, print_background=True)
         pages, text = _pdf_text(pdf, tmp_path)
-        assert pages >= 1
+        assert 1 <= pages <= MAX_PAGES.get(nav, 99), (nav, pages)
+        blank = _blank_shares(tmp_path / "page.pdf", tmp_path)
+        assert max(blank) <= MAX_BLANK, (nav, [round(b, 2) for b in blank])
+        if nav == "ui.nav_overview":
+            # The attention list is printed whole on one page: its heading and its last
+            # alert on the same page (pdftotext separates pages with a form feed).
+            alerts = page.get_by_test_id("stPageLink").all_inner_texts()
+            heading = EN["ui.alerts_title"]
+            holder = [p for p in text.split("\f") if heading in p]
+            assert holder and alerts, "the attention list is not printed"
+            last = " ".join(alerts[-1].split()[-3:])
+            assert last in " ".join(holder[0].split()), "the attention list is split"
         assert EN[title] in text
         assert EN["auth.sign_out"] not in text  # the sidebar is not printed
         assert EN["ui.download_csv"] not in text  # neither are the buttons

@@ -141,20 +141,28 @@ def test_coverage_bars_by_faculty(lang):
         translate("accreditation.accredited", lang),
         translate("accreditation.licensed", lang),
     ]
-    assert list(fig.data[0].x) == ["ECON", "MATH"]  # the overall and level rows left out
-    assert list(fig.data[0].y) == pytest.approx([5 / 6, 0.5])
-    assert list(fig.data[1].y) == pytest.approx([5 / 6, 1.0])
+    # Horizontal bars: upright ones were too narrow for their labels, which ran together.
+    assert all(t.orientation == "h" for t in fig.data)
+    assert list(fig.data[0].y) == ["ECON", "MATH"]  # the overall and level rows left out
+    assert list(fig.layout.yaxis.categoryarray) == ["MATH", "ECON"]  # the first on top
+    assert list(fig.data[0].x) == pytest.approx([5 / 6, 0.5])
+    assert list(fig.data[1].x) == pytest.approx([5 / 6, 1.0])
     assert list(fig.data[0].text) == ["83%", "50%"]
-    assert fig.layout.yaxis.tickformat == ".0%"
-    assert fig.layout.title.text == translate("accreditation.coverage_title_faculty", lang)
+    assert fig.layout.xaxis.tickformat == ".0%"
+    # A long title goes on two lines, under which the legend has its own row.
+    heading = fig.layout.title.text
+    assert heading.replace("<br>", " ") == translate("accreditation.coverage_title_faculty", lang)
+    assert all(len(line) <= 46 for line in heading.split("<br>"))
+    assert fig.layout.margin.t >= 22 * (heading.count("<br>") + 1) + 40
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_coverage_bars_by_level_in_code_order_and_language(lang):
     fig = ch.coverage_bars(COVERAGE, lang, "level")
-    assert list(fig.data[0].x) == [code_label("bachelor", lang), code_label("master", lang)]
-    assert list(fig.data[1].y) == pytest.approx([1.0, 2 / 3])
-    assert fig.layout.title.text == translate("accreditation.coverage_title_level", lang)
+    assert list(fig.data[0].y) == [code_label("bachelor", lang), code_label("master", lang)]
+    assert list(fig.data[1].x) == pytest.approx([1.0, 2 / 3])
+    heading = fig.layout.title.text.replace("<br>", " ")
+    assert heading == translate("accreditation.coverage_title_level", lang)
 
 
 # --- gantt -----------------------------------------------------------------------------
@@ -216,6 +224,8 @@ def test_validity_gantt_rows_labels_and_today_line(lang):
     written = {"ky": "21.11.2026", "ru": "21.11.2026", "en": "21 Nov 2026"}[lang]
     label = translate("accreditation.today", lang, date=written)
     assert label in [a.text for a in fig.layout.annotations]  # today in the user's format
+    # Its label has a row of its own above the first programme, not drawn over its bars.
+    assert list(fig.layout.yaxis.range) == [-0.5, len(rows) + 0.5]
 
 
 def test_validity_gantt_height_grows_with_rows():

@@ -256,3 +256,49 @@ def test_charts_on_demo_data(demo_db):
             assert sum(donut.data[0].values) == len(card)
     finally:
         conn.close()
+
+
+# --- the faculty × KPI matrix ----------------------------------------------------------------
+def matrix_frame() -> pd.DataFrame:
+    rows = [
+        ("share", "percent", "Мед.", 81.04, "on_track"),
+        ("share", "percent", "Юр.", 70.0, "off_track"),
+        ("count", "count", "Мед.", 34560.0, "at_risk"),
+        ("count", "count", "Юр.", None, "no_value"),
+    ]
+    return pd.DataFrame(
+        [
+            {
+                "code": code,
+                "name_ky": f"ky {code}",
+                "name_ru": f"ru {code}",
+                "name_en": f"en {code}",
+                "unit": unit,
+                "unit_scope": faculty,
+                "value": value,
+                "status": status,
+            }
+            for code, unit, faculty, value, status in rows
+        ]
+    )
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_faculty_matrix_writes_values_in_the_language_and_tints_by_status(lang):
+    styler = charts.faculty_matrix(matrix_frame(), lang)
+    shown = styler.data
+    kpi = translate("ui.col_kpi_name", lang)
+    assert list(shown.columns) == [kpi, "Мед.", "Юр."]
+    assert shown[kpi].tolist() == [f"{lang} share", f"{lang} count"]
+    assert shown.loc[0, "Мед."] == charts.format_value(81.04, "percent", lang)
+    assert shown.loc[1, "Мед."] == charts.format_value(34560.0, "count", lang)
+    assert shown.loc[1, "Юр."] == "—"  # no value: a dash, never None or nan
+    html = styler.to_html()
+    for status in ("on_track", "off_track", "at_risk", "no_value"):
+        assert f"background-color: {charts.STATUS_COLORS[status]}33" in html
+    assert not shown.isna().any().any()
+    assert ">nan<" not in html and ">None<" not in html
+
+
+def test_faculty_matrix_of_nothing_is_an_empty_table():
+    assert charts.faculty_matrix(matrix_frame().iloc[0:0], "ky").data.shape[0] == 0

@@ -148,6 +148,21 @@ def test_recognition_bar_rates_and_labels():
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
+def test_recognition_bars_side_by_side_have_their_own_titles(lang):
+    frame = pd.DataFrame(
+        {"group": ["MATH"], "credits_earned": [10.0], "credits_recognized": [5.0], "rate": [0.5]}
+    )
+    titles = [
+        ch.recognition_bar(frame, lang, by).layout.title.text.replace("<br>", " ")
+        for by in ("faculty", "program")
+    ]
+    assert titles == [
+        translate("mobility.chart.recognition_faculty", lang),
+        translate("mobility.chart.recognition_program", lang),
+    ]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_ratios_chart_two_lines(lang):
     frame = pd.DataFrame(
         {

@@ -321,3 +321,50 @@ def test_csv_is_neutralised():
     assert [r[0] for r in rows[1:]] == ["'" + v for v in DANGEROUS]
     assert [r[1] for r in rows[1:]] == ["-1.0", "2.0", "-3.5", "4.0", "5.0", "6.0"]
     assert [r[2] for r in rows[1:]] == list("abcdef")
+
+
+# --- what a table shows -------------------------------------------------------------------
+
+
+TABLE_SCRIPT = """
+import numpy as np, pandas as pd
+from sapat.downloads import table
+frame = pd.DataFrame({
+    "count": [690.0, np.nan, 12345.0], "score": [11.6, 12.0, np.nan], "name": ["a", None, "b"],
+})
+table(frame, "grid", "grid")
+table(frame.style.map(lambda v: "color: red", subset=["name"]), "styled", "styled")
+table(frame.set_index("name"), "static", "static", static=True)
+"""
+
+
+@pytest.mark.parametrize(
+    ("lang", "counts", "scores"),
+    [
+        ("ru", ["690", "—", "12\xa0345"], ["11,6", "12,0", "—"]),
+        ("ky", ["690", "—", "12\xa0345"], ["11,6", "12,0", "—"]),
+        ("en", ["690", "—", "12,345"], ["11.6", "12.0", "—"]),
+    ],
+)
+def test_tables_show_numbers_in_the_users_language_and_sort_by_them(
+    demo_db, env_db, tmp_path, lang, counts, scores
+):
+    from streamlit import dataframe_util
+
+    env_db(demo_db)
+    script = tmp_path / "page.py"
+    script.write_text(TABLE_SCRIPT)
+    at = AppTest.from_file(str(script), default_timeout=30)
+    at.session_state["lang"] = lang
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    for element in [*at.dataframe, *at.table]:
+        arrow = element.proto.arrow_data
+        shown = dataframe_util.convert_arrow_bytes_to_pandas_df(arrow.styler.display_values)
+        assert shown["count"].tolist() == counts and shown["score"].tolist() == scores
+        # The grid sorts on the data, which keeps the numbers themselves.
+        data = dataframe_util.convert_arrow_bytes_to_pandas_df(arrow.data)
+        assert data["count"].dtype == float and data["count"].iloc[2] == 12345.0
+    grid, styled = at.dataframe
+    assert grid.proto.placeholder == "—"
+    assert "color: red" in str(styled.proto.arrow_data.styler.styles)

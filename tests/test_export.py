@@ -216,3 +216,30 @@ def test_xlsx_long_invalid_sheet_name():
     assert len(title) <= 31
     assert not set(title) & set("[]:*?/\\")
     assert title == sheet_name(name)
+
+
+def test_missing_values_are_empty_cells_and_counts_are_integers():
+    import numpy as np
+
+    from sapat.export import plain_values
+
+    frame = pd.DataFrame(
+        {
+            "count": [690.0, np.nan],
+            "score": [11.6, np.nan],
+            "text": ["nan", None],
+            "mixed": [pd.NA, 3],
+            "typed": pd.Series(["x", pd.NA], dtype="string"),
+            "day": pd.to_datetime(["2024-01-02", None]),
+            "history": [[1.0, None], [2.0]],
+        }
+    )
+    rows = _csv_rows(to_csv_bytes(frame))
+    assert rows[1:] == [
+        ["690", "11.6", "", "", "x", "2024-01-02", "1.0; —"],
+        ["", "", "", "3", "", "", "2.0"],
+    ]
+    book = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes(frame)))
+    cells = [list(r) for r in book.active.iter_rows(min_row=2, values_only=True)]
+    assert cells[0][:4] == [690, 11.6, None, None] and cells[1][:5] == [None] * 3 + [3, None]
+    assert plain_values(frame)["count"].dtype == "Int64"

@@ -99,3 +99,78 @@ def test_localized_reads_series_namedtuples_and_objects():
     assert localized(Row(None, "Р", None), "name", "en") == "Р"
     frame = pd.DataFrame({"name_ky": [None], "name_ru": [None], "name_en": ["E"]})
     assert localized(next(frame.itertuples()), "name", "ru") == "E"
+
+
+RU_FORMS = "{count:plural:one=# программа|few=# программы|many=# программ|other=# программы}"
+
+
+def test_plural_forms_follow_russian():
+    from sapat.i18n import plural
+
+    forms = {"one": "# программа", "few": "# программы", "many": "# программ"}
+    shown = {n: plural(n, forms, "ru") for n in (1, 2, 5, 21, 22, 25, 11, 111)}
+    assert shown == {
+        1: "1 программа",
+        2: "2 программы",
+        5: "5 программ",
+        21: "21 программа",
+        22: "22 программы",
+        25: "25 программ",
+        11: "11 программ",
+        111: "111 программ",
+    }
+    assert plural(1234, forms, "ru") == "1\xa0234 программы"  # the number as Russian writes it
+
+
+def test_plural_forms_follow_english_and_kyrgyz():
+    from sapat.i18n import plural, plural_category
+
+    forms = {"one": "# programme", "other": "# programmes"}
+    assert [plural(n, forms, "en") for n in (1, 2, 0)] == [
+        "1 programme",
+        "2 programmes",
+        "0 programmes",
+    ]
+    # Kyrgyz: a noun after a numeral stays singular; its catalogs need no plural forms.
+    assert [plural_category(n, "ky") for n in (2, 5, 21)] == ["other"] * 3
+    assert plural_category("1\xa0021", "ru") == "one"  # a count already written out
+    assert plural_category("n/a", "ru") == plural_category(None, "ru") == "other"
+
+
+def test_translate_fills_plural_forms(monkeypatch):
+    from sapat import i18n
+
+    texts = {"x.count": f"Всего: {RU_FORMS} на {{faculty}}", "x.plain": "{count} шт."}
+    monkeypatch.setattr(i18n, "catalog", lambda lang: texts)
+    assert translate("x.count", "ru", count=21, faculty="ФМИТ") == "Всего: 21 программа на ФМИТ"
+    assert translate("x.count", "ru", count="2", faculty="ФМИТ") == "Всего: 2 программы на ФМИТ"
+    assert translate("x.plain", "ru", count=5) == "5 шт."
+    # A missing count leaves the text as it is rather than raising.
+    assert translate("x.count", "ru", faculty="ФМИТ") == texts["x.count"]
+
+
+def test_catalog_texts_read_right_for_one_and_many():
+    assert translate("ui.rows_shown", "en", count=1) == "1 row"
+    assert translate("ui.rows_shown", "en", count=2) == "2 rows"
+    assert translate("alert.kpis_off_track", "en", count=1) == "1 KPI is off target"
+    assert translate("rankings_import.guarded_title", "ru", count=21).endswith("(21 строка)")
+    assert translate("rankings_import.guarded_title", "ru", count=22).endswith("(22 строки)")
+    assert translate("rankings_import.guarded_title", "ru", count=25).endswith("(25 строк)")
+
+
+PLURAL_FIELD = re.compile(r"\{(\w+):plural:([^{}]*)\}")
+
+
+def test_plural_forms_in_catalogs_are_well_formed():
+    """Each form is ``category=text``, of a category the language has, and no count is
+    left without a form: "other" serves the categories not given."""
+    from babel import Locale
+
+    for lang in LANGUAGES:
+        categories = set(Locale.parse(lang).plural_form.tags) | {"other"}
+        for key, text in catalog(lang).items():
+            for _, spec in PLURAL_FIELD.findall(text):
+                forms = dict(part.split("=", 1) for part in spec.split("|"))
+                assert set(forms) <= categories, (lang, key, set(forms) - categories)
+                assert "other" in forms or set(forms) >= categories - {"other"}, (lang, key)
+            assert "(s)" not in text and "(ы)" not in text, (lang, key)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from sapat import auth, db
-from sapat.charts.kpis import format_value
+from sapat.charts.kpis import STATUS_COLORS, format_value
+from sapat.faculties import faculty_names
 from sapat.i18n import catalog
 from sapat.queries import kpis as kq
 from tests.app_kit import metric_values, open_page, untranslated
@@ -153,3 +156,51 @@ def test_no_control_for_a_kpi_no_measure_can_compute(db_path, env_db):
     conn.close()
     at = open_kpis("kpieditor")
     assert not any(b.key == "kpi_link_save" for b in at.button)
+
+
+# --- KPIs by faculty ---------------------------------------------------------------------------
+def cell_colors(grid) -> dict[tuple[int, int], str]:
+    """The background colour of each styled cell of a Styler-drawn grid, by (row, column)."""
+    colors = {}
+    for selectors, body in re.findall(r"([^{}]+)\{([^}]*)\}", grid.proto.arrow_data.styler.styles):
+        color = re.search(r"background-color:\s*(#[0-9A-Fa-f]{6})", body)
+        for row, col in re.findall(r"row(\d+)_col(\d+)", selectors):
+            if color:
+                colors[(int(row), int(col))] = color.group(1).upper()
+    return colors
+
+
+def test_kpis_by_faculty_in_kyrgyz(demo_db, env_db):
+    env_db(demo_db)
+    ky = catalog("ky")
+    at = open_page("pages/kpis.py", "ky")
+    year = at.selectbox(key="kpi_year").value
+    conn = duckdb.connect(str(demo_db))
+    matrix = kq.faculty_scorecard(conn, year, dt.date.today())
+    names = faculty_names(conn, "ky")
+    conn.close()
+    assert ky["scorecard.title"].format(year=year) in [s.value for s in at.subheader]
+    grid = at.dataframe[1]
+    shown = grid.value
+    codes = list(dict.fromkeys(matrix["code"]))
+    faculties = list(dict.fromkeys(matrix["unit_scope"]))
+    kpi = ky["ui.col_kpi_name"]
+    assert list(shown.columns) == [kpi, *[names.label(f, short=True) for f in faculties]]
+    assert not set(shown.columns) & set(faculties)  # faculties by name, never by code
+    assert shown[kpi].tolist() == matrix.drop_duplicates("code")["name_ky"].tolist()
+    colors = cell_colors(grid)
+    for cell in matrix.itertuples():
+        row, col = codes.index(cell.code), 1 + faculties.index(cell.unit_scope)
+        assert shown.iloc[row, col] == format_value(cell.value, cell.unit, "ky")
+        if faculties.index(cell.unit_scope) < 2:  # two faculties' colours, cell by cell
+            assert colors[(row, col)] == STATUS_COLORS[cell.status].upper()
+    assert not shown.isna().any().any()
+    assert not shown.isin(["None", "nan", "NaT", "<NA>"]).any().any()
+    assert not untranslated(at)
+
+
+def test_kpis_by_faculty_without_faculty_values(db_path, env_db):
+    page_warehouse(env_db(db_path))  # university values only
+    at = open_page("pages/kpis.py", "ky")
+    assert catalog("ky")["scorecard.empty"].format(year=2025) in [i.value for i in at.info]
+    assert len(at.dataframe) == 1  # the scorecard, no matrix

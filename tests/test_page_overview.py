@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from sapat.formats import percent
-from sapat.i18n import catalog
+from sapat.i18n import catalog, translate
 from sapat.queries import accreditation as acq
 from sapat.queries import agreements as agq
 from sapat.queries import kpis as kq
@@ -97,8 +97,8 @@ def test_overview_alerts_link_to_the_page_of_their_domain(demo_db, env_db):
     for (label, page), alert in zip(links, alerts, strict=False):
         assert page == pages[alert.domain].url_path
         if alert.key == "expired":
-            assert label == EN["alert.expired"].format(count=alert.count)
-    expired = EN["alert.expired"].format(count={a.key: a for a in alerts}["expired"].count)
+            assert label == translate("alert.expired", "en", count=alert.count)
+    expired = translate("alert.expired", "en", count={a.key: a for a in alerts}["expired"].count)
     assert expired in [label for label, _ in links]
 
 
@@ -124,7 +124,7 @@ def test_overview_shows_pass_rate_and_degree_share_with_their_change(demo_db, en
     ].format(change=f"+{pass_change:.1f}")
     links = [p.label for p in at.get("page_link")]
     assert EN["alert.degree_below"].format(count=1) in links
-    assert EN["alert.pass_rate_drops"].format(count=1, points="10") in links
+    assert translate("alert.pass_rate_drops", "en", count=1, points="10") in links
 
 
 def test_alert_links_name_their_tab(demo_db, env_db):

@@ -43,6 +43,7 @@ def add_license(
     valid_until: dt.date | None = None,
     status: str = "active",
     issued: dt.date = dt.date(2015, 1, 10),
+    issuer: str = MINISTRY,
 ) -> None:
     insert(
         conn,
@@ -51,7 +52,7 @@ def add_license(
         program_code=program,
         issued_on=issued,
         valid_until=valid_until,
-        issuer=MINISTRY,
+        issuer=issuer,
         status=status,
     )
 
@@ -505,3 +506,101 @@ def test_demo_watch_list_and_programmes_without_accreditation(demo_db):
         assert cov.query("group_type == 'faculty'")["programs"].sum() == summary["programs"]
     finally:
         conn.close()
+
+
+# --- the licence register -------------------------------------------------------------------
+MINISTRY_KY = "Кыргыз Республикасынын Билим берүү жана илим министрлиги"
+MINISTRY_RU = "Министерство образования и науки Кыргызской Республики"
+
+
+def _register_fixture(conn) -> None:
+    insert(conn, "faculties", code="MED", name_ky="Медицина факультети", name_ru="Медфак")
+    insert(
+        conn,
+        "programs",
+        program_code="MED-1",
+        name_ky="Дарылоо иши",
+        name_ru="Лечебное дело",
+        name_en="General medicine",
+        faculty="MED",
+    )
+    add_program(conn, "ECON-1")
+    add_license(conn, "LS-INST", None, issued=dt.date(2019, 6, 1), issuer=MINISTRY_KY)
+    add_license(
+        conn,
+        "LS-MED",
+        "MED-1",
+        valid_until=days(30),
+        issued=dt.date(2020, 2, 1),
+        issuer=MINISTRY_RU,
+    )
+    add_license(
+        conn,
+        "LS-ECON",
+        "ECON-1",
+        valid_until=days(-5),
+        status="revoked",
+        issued=dt.date(2016, 3, 1),
+        issuer="Ministry 100%",
+    )
+
+
+def test_license_register_lists_every_licence_as_stored(conn):
+    _register_fixture(conn)
+    frame = acq.license_register(conn, TODAY)
+    assert list(frame.columns) == [
+        "license_no",
+        "name_ky",
+        "name_ru",
+        "name_en",
+        "faculty",
+        "status",
+        "issued_on",
+        "valid_until",
+        "expiry",
+        "program_code",
+        "issuer",
+    ]
+    # The institutional licence first, then by faculty.
+    assert frame["license_no"].tolist() == ["LS-INST", "LS-ECON", "LS-MED"]
+    med = frame.set_index("license_no").loc["LS-MED"]
+    assert (med["program_code"], med["name_ru"], med["faculty"]) == (
+        "MED-1",
+        "Лечебное дело",
+        "MED",
+    )
+    assert (med["issuer"], med["status"], med["expiry"]) == (MINISTRY_RU, "active", "within_90")
+    assert med["issued_on"] == pd.Timestamp(2020, 2, 1)
+    assert med["valid_until"] == pd.Timestamp(days(30))
+    assert frame.set_index("license_no").loc["LS-ECON", "expiry"] == "expired"
+    inst = frame.set_index("license_no").loc["LS-INST"]
+    assert pd.isna(inst["program_code"]) and pd.isna(inst["expiry"])
+    assert inst["issuer"] == MINISTRY_KY
+
+
+def test_license_register_search_any_script_any_case(conn):
+    _register_fixture(conn)
+
+    def found(text: str, statuses: tuple = ()) -> list[str]:
+        return acq.license_register(conn, TODAY, text, statuses)["license_no"].tolist()
+
+    assert found("МИНИСТЕРСТВО ОБРАЗОВАНИЯ") == ["LS-MED"]  # the issuer, in Cyrillic
+    assert found("билим берүү") == ["LS-INST"]  # Kyrgyz letters, other case
+    assert found("БИЛИМ БЕРҮҮ") == ["LS-INST"]
+    assert found("ls-econ") == ["LS-ECON"]
+    assert found("лечебное") == ["LS-MED"]  # a programme name in any language
+    assert found("medicine") == ["LS-MED"]
+    assert found("медфак") == ["LS-MED"]  # the faculty's name
+    assert found("отозвана") == ["LS-ECON"]  # the status's name in Russian
+    assert found("100%") == ["LS-ECON"]  # literally: % is no wildcard
+    assert found("%") == ["LS-ECON"]
+    assert found("  ") == ["LS-INST", "LS-ECON", "LS-MED"]
+    assert found("nothing like it") == []
+    assert found("", ("revoked",)) == ["LS-ECON"]
+    assert found("минист", ("active",)) == ["LS-INST", "LS-MED"]
+
+
+def test_license_statuses_follow_the_code_order(conn):
+    assert acq.license_statuses(conn) == []
+    _register_fixture(conn)
+    assert acq.license_statuses(conn) == ["active", "revoked"]

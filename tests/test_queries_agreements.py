@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import duckdb
+import openpyxl
 import pandas as pd
 import pytest
 
 from sapat.academic_year import AcademicYear
+from sapat.export import to_csv_bytes, to_xlsx_bytes
 from sapat.queries import agreements as agq
 from tests.factories import insert
 
@@ -331,6 +334,12 @@ def test_register_validity_and_urgency_order(conn):
         "valid_until",
         "days_left",
         "validity",
+        "quota_students_out",
+        "quota_students_in",
+        "quota_staff",
+        "contact_name",
+        "contact_email",
+        "website",
     ]
     validity = dict(zip(frame["agreement_id"], frame["validity"], strict=True))
     assert validity == {
@@ -600,3 +609,44 @@ def test_demo_warehouse_has_dormant_expiring_and_used_agreements(demo_db):
         assert 0 < summary["expiring"] < summary["active"] <= summary["total"]
     finally:
         conn.close()
+
+
+def test_register_shows_quotas_as_whole_numbers_and_contacts_and_exports_them(conn):
+    insert(
+        conn,
+        "agreements",
+        agreement_id="Q-1",
+        partner_institution="Uni Q",
+        quota_students_out=5,
+        quota_students_in=0,
+        quota_staff=2,
+        contact_name="Айгүл Осмонова",
+        contact_email="intl@uni-q.kz",
+        website="https://uni-q.kz",
+    )
+    insert(conn, "agreements", agreement_id="Q-2", partner_institution="Uni R")
+    frame = agq.register(conn, TODAY).set_index("agreement_id")
+    for column in agq.QUOTAS:
+        assert pd.api.types.is_integer_dtype(frame[column]), frame[column].dtype
+    assert frame.loc["Q-1", list(agq.QUOTAS)].tolist() == [5, 0, 2]
+    assert frame.loc["Q-2", list(agq.QUOTAS)].isna().all()  # not stated: no number at all
+    assert frame.loc["Q-1", ["contact_name", "contact_email", "website"]].tolist() == [
+        "Айгүл Осмонова",
+        "intl@uni-q.kz",
+        "https://uni-q.kz",
+    ]
+    assert agq.register(conn, TODAY, search="UNI-Q.KZ")["agreement_id"].tolist() == ["Q-1"]
+    assert agq.register(conn, TODAY, search="осмонова")["agreement_id"].tolist() == ["Q-1"]
+
+    # The downloads carry the numbers as numbers, and an unknown quota as an empty cell.
+    exported = frame.reset_index()
+    csv = to_csv_bytes(exported).decode("utf-8-sig").splitlines()
+    assert ",5,0,2,Айгүл Осмонова," in csv[1 + exported.index[exported.agreement_id == "Q-1"][0]]
+    q2 = csv[1 + exported.index[exported.agreement_id == "Q-2"][0]]
+    assert "nan" not in q2 and "None" not in q2 and "<NA>" not in q2
+    sheet = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes(exported))).active
+    rows = {r[0]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
+    head = [c.value for c in sheet[1]]
+    quotas = [head.index(c) for c in agq.QUOTAS]
+    assert [rows["Q-1"][i] for i in quotas] == [5, 0, 2]
+    assert [rows["Q-2"][i] for i in quotas] == [None, None, None]

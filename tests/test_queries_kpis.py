@@ -416,3 +416,71 @@ def test_demo_warehouse(demo_db):
                 assert row["status"] == kq.classify(row["value"], row["target"], row["direction"])
     finally:
         conn.close()
+
+
+# --- the faculty × KPI matrix ----------------------------------------------------------------
+def test_faculty_scorecard_cells_equal_the_warehouse(conn):
+    define(conn, "grads", category="b")
+    define(conn, "dropout", direction="lower_is_better", category="a", unit="percent")
+    define(conn, "uni_only", category="a")
+    value(conn, "grads", 2025, 120.0, "MED")
+    target(conn, "grads", 2025, 100.0, "MED")  # on track
+    value(conn, "grads", 2025, 96.0, "LAW")
+    target(conn, "grads", 2025, 100.0, "LAW")  # within 5 %: at risk
+    value(conn, "dropout", 2025, 9.0, "MED")
+    target(conn, "dropout", 2025, 6.0, "MED")  # lower is better: off track
+    target(conn, "dropout", 2025, 6.0, "LAW")  # a target but no value
+    value(conn, "grads", 2025, 500.0)  # the university is no faculty
+    value(conn, "uni_only", 2025, 7.0)
+    value(conn, "grads", 2024, 1.0, "PED")  # another year
+
+    frame = kq.faculty_scorecard(conn, 2025)
+    cells = {(r.code, r.unit_scope): (r.value, r.target, r.status) for r in frame.itertuples()}
+    assert set(frame["code"]) == {"grads", "dropout"}  # KPIs with a faculty value that year
+    assert set(frame["unit_scope"]) == {"MED", "LAW"}
+    assert cells[("grads", "MED")] == (120.0, 100.0, "on_track")
+    assert cells[("grads", "LAW")] == (96.0, 100.0, "at_risk")
+    assert cells[("dropout", "MED")] == (9.0, 6.0, "off_track")
+    law = cells[("dropout", "LAW")]
+    assert math.isnan(law[0]) and law[1:] == (6.0, "no_value")
+    # Category, then code; faculties by code.
+    assert list(zip(frame["code"], frame["unit_scope"], strict=True)) == [
+        ("dropout", "LAW"),
+        ("dropout", "MED"),
+        ("grads", "LAW"),
+        ("grads", "MED"),
+    ]
+    assert frame.loc[0, "name_ru"] == "ru dropout" and frame.loc[0, "unit"] == "percent"
+    # The same cells as the drill-down's faculty split, KPI by KPI.
+    for code in ("grads", "dropout"):
+        split = kq.by_faculty(conn, code, 2025).set_index("unit_scope")
+        mine = frame[frame["code"] == code].set_index("unit_scope")
+        for scope in split.index:
+            assert split.loc[scope, "status"] == mine.loc[scope, "status"]
+    assert kq.faculty_scorecard(conn, 2023).empty
+    assert kq.faculty_scorecard(conn, 2024)["unit_scope"].tolist() == ["PED"]
+
+
+def test_faculty_scorecard_of_the_demo_matches_its_values(demo_db):
+    conn = duckdb.connect(str(demo_db), read_only=True)
+    try:
+        year = kq.open_year(conn)
+        frame = kq.faculty_scorecard(conn, year)
+        assert not frame.empty
+        linked = set(kq.links(conn)["code"])
+        for faculty in sorted(set(frame["unit_scope"]))[:2]:
+            for code in set(frame["code"]):
+                split = kq.by_faculty(conn, code, year).set_index("unit_scope")
+                cell = frame[(frame["code"] == code) & (frame["unit_scope"] == faculty)].iloc[0]
+                assert cell["status"] == split.loc[faculty, "status"], (code, faculty)
+                assert cell["value"] == pytest.approx(split.loc[faculty, "value"], nan_ok=True)
+                if code in linked:
+                    continue
+                # An uploaded KPI: the very row of the warehouse.
+                stored = conn.execute(
+                    "SELECT value FROM kpi_values WHERE code = ? AND year = ? AND unit_scope = ?",
+                    [code, year, faculty],
+                ).fetchall()
+                assert [cell["value"]] == pytest.approx([r[0] for r in stored])
+    finally:
+        conn.close()

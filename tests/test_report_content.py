@@ -56,10 +56,10 @@ def test_percentages_and_signed_changes():
     assert fmt.signed_percent(0.3125, "en") == "+31%"
     assert fmt.signed_percent(0.3125, "ru") == f"+31{NBSP}%"
     assert fmt.signed_percent(0.3125, "ky") == "+31%"
-    assert fmt.signed_percent(-0.044, "en") == "-4%"
+    assert fmt.signed_percent(-0.044, "en") == f"{context.MINUS}4%"
     assert fmt.signed_percent(0.001, "en") == "0%"  # rounds to nothing: no sign
     assert fmt.signed_number(3.25, "ru", 1) == "+3,3"
-    assert fmt.signed_number(-0.5, "en", 1) == "-0.5"
+    assert fmt.signed_number(-0.5, "en", 1) == f"{context.MINUS}0.5"
 
 
 def test_dates_and_money_in_each_locale():
@@ -350,8 +350,8 @@ def test_a_year_without_mobility_says_so(demo, lang):
 def test_change_wording_handles_up_down_flat_and_missing(conn):
     ctx = context.DeckContext.make(conn, YEAR, "en", TODAY)
     assert context.change(ctx, "x", 147, 112) == "x rose from 112 to 147 (+31%)"
-    assert context.change(ctx, "x", 100, 125) == "x fell from 125 to 100 (-20%)"
-    assert context.change(ctx, "x", 54, 54) == "x held at 54, as in 2024-2025"
+    assert context.change(ctx, "x", 100, 125) == f"x fell from 125 to 100 ({context.MINUS}20%)"
+    assert context.change(ctx, "x", 54, 54) == "x was unchanged at 54, as in 2024-2025"
     assert context.change(ctx, "x", 8, 0) == "x rose from 0 to 8 (+8)"
     assert "no figures for 2024-2025" in context.change(ctx, "x", 8, None)
 
@@ -399,13 +399,15 @@ def _pp(value: str, lang: str) -> str:
 
 
 def _drop_item(drop, lang: str) -> str:
-    return translate(
-        "report.quality.drop_item",
-        lang,
-        program=drop[f"name_{lang}"],
-        before=fmt.percent(drop["previous_rate"] / 100, lang, 1),
-        now=fmt.percent(drop["pass_rate"] / 100, lang, 1),
-        change=_pp(fmt.signed_number(-drop["drop"], lang, 1), lang),
+    return context.typeset(
+        translate(
+            "report.quality.drop_item",
+            lang,
+            program=drop[f"name_{lang}"],
+            before=fmt.percent(drop["previous_rate"] / 100, lang, 1),
+            now=fmt.percent(drop["pass_rate"] / 100, lang, 1),
+            change=_pp(fmt.signed_number(-drop["drop"], lang, 1), lang),
+        )
     )
 
 
@@ -453,7 +455,7 @@ def test_quality_headlines_state_the_warehouse_numbers(decks, demo, lang):
     if lang == "en":
         assert _plain(fell) == (
             "In 2025-2026 the regular-session pass rate fell by more than 10 pp in "
-            "Software Engineering (78.5% → 62.3%, -16.2 pp)."
+            f"Software Engineering (78.5% → 62.3%, {context.MINUS}16.2 pp)."
         )
 
     # Teaching staff of 2026, the calendar year 2025-2026 ends in.

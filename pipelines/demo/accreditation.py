@@ -7,7 +7,15 @@ from typing import Any
 
 import numpy as np
 
-from pipelines.demo.catalogue import ACAD, FACULTIES, IRO, ISSUER, SPQ, read_catalogue
+from pipelines.demo.catalogue import (
+    ACAD,
+    DEANS_OFFICES,
+    FINANCE,
+    IRO,
+    ISSUER,
+    SPQ,
+    read_catalogue,
+)
 from pipelines.demo.shared import Choice, add_months, draw_days
 
 # (direction code, faculty, name_ky, name_ru, name_en, variants "LEVEL:language[:status]")
@@ -36,47 +44,66 @@ NATIONAL_AGENCIES: dict[str, str] = {
 }
 INTERNATIONAL_AGENCIES: dict[str, str] = {"ASIIN": "Germany", "FIBAA": "Germany"}
 
+# Recommendations as the experts' reports and the audits word them (mostly Russian, some
+# Kyrgyz). The number of texts per source is part of the random draws: keep it.
+CLINICAL_SITES = "Заключить договоры с клиническими базами по всем клиническим дисциплинам"
+LABORATORIES = "Обновить лабораторное оборудование, используемое для практических занятий"
 RECOMMENDATIONS: dict[str, tuple[str, ...]] = {
     "accreditation": (
-        "Align programme learning outcomes with the national qualifications framework",
-        "Raise the share of teaching staff with academic degrees on the programme",
-        "Introduce a regular employer survey and use its results in programme review",
-        "Extend e-library subscriptions (Scopus, ScienceDirect) available to the programme",
-        "Publish self-assessment and accreditation reports on the university website",
-        "Include students in the programme quality committee",
-        "Adopt a staff development plan including teaching in English",
-        "Check all final theses with the anti-plagiarism system",
-        "Renew laboratory equipment used for practical training",
-        "Formalise the recognition of credits earned in academic mobility",
-        "Increase outgoing mobility of students and staff under existing agreements",
-        "Track graduates' employment and report it annually",
-        "Harmonise assessment criteria and grading rubrics across course sections",
-        "Sign agreements with clinical training sites for every clinical discipline",
-        "Make teaching buildings accessible to students with disabilities",
+        "Привести результаты обучения по программе в соответствие с Национальной рамкой "
+        "квалификаций",
+        "Увеличить долю преподавателей с учёными степенями, работающих на программе",
+        "Ввести регулярное анкетирование работодателей и учитывать его результаты при "
+        "обновлении программы",
+        "Расширить подписку на электронные ресурсы (Scopus, ScienceDirect), доступные "
+        "студентам программы",
+        "Өзүн-өзү баалоо отчетун жана аккредитациянын жыйынтыктарын университеттин сайтына "
+        "жарыялоо",
+        "Включить представителей студентов в состав комиссии по качеству образовательной программы",
+        "Утвердить план повышения квалификации ППС, включая преподавание на английском языке",
+        "Проверять все выпускные квалификационные работы в системе «Антиплагиат»",
+        LABORATORIES,
+        "Утвердить порядок перезачёта кредитов, полученных в рамках академической мобильности",
+        "Түзүлгөн келишимдердин алкагында студенттердин жана окутуучулардын академиялык "
+        "мобилдүүлүгүн көбөйтүү",
+        "Ежегодно проводить мониторинг трудоустройства выпускников и отчитываться о его "
+        "результатах",
+        "Унифицировать критерии оценивания и рейтинговые шкалы во всех потоках дисциплины",
+        CLINICAL_SITES,
+        "Обеспечить доступность учебных корпусов для студентов с ограниченными "
+        "возможностями здоровья",
     ),
     "licensing": (
-        "Bring classroom area per student up to the licensing norm",
-        "Submit documents confirming staff qualifications for the programme licence",
-        "Update the list of teaching equipment attached to the licence",
+        "Привести учебную площадь на одного студента в соответствие с лицензионным нормативом",
+        "Представить документы, подтверждающие квалификацию ППС, для лицензирования программы",
+        "Обновить перечень учебного оборудования, прилагаемый к лицензии",
     ),
     "external_audit": (
-        "Ensure grant funds for academic mobility are used only for their stated purpose",
-        "Document the selection of mobility participants by the commission",
+        "Обеспечить целевое использование грантовых средств на академическую мобильность",
+        "Оформлять отбор участников мобильности протоколом конкурсной комиссии",
     ),
 }
 # Recommendations that only make sense for some faculties' programmes.
 RECOMMENDATION_FACULTIES: dict[str, tuple[str | None, ...]] = {
-    "Sign agreements with clinical training sites for every clinical discipline": ("MED",),
-    "Renew laboratory equipment used for practical training": ("MED", "MATH", "PHYS"),
+    CLINICAL_SITES: ("MED",),
+    LABORATORIES: ("MED", "MATH", "PHYS"),
 }
 
 # Findings of the university's own audits, with the office that must act on them.
 INTERNAL_AUDIT: tuple[tuple[str, str], ...] = (
-    ("Reconcile the mobility register with the register of agreements", IRO),
-    ("Archive signed agreements in the document management system", IRO),
-    ("Collect missing mobility reports from staff who have returned", IRO),
-    ("Update faculty KPI data for the annual strategy report", SPQ),
-    ("Correct student numbers that differ between faculties and the academic office", ACAD),
+    ("Сверить реестр академической мобильности с реестром договоров", IRO),
+    ("Разместить подписанные договоры в системе электронного документооборота", IRO),
+    (
+        "Сапардан кайтып келген кызматкерлерден академиялык мобилдүүлүк боюнча жетишпеген "
+        "отчетторду чогултуу",
+        IRO,
+    ),
+    ("Актуализировать данные факультетов по KPI для годового отчёта по стратегии", SPQ),
+    (
+        "Устранить расхождения в численности студентов между данными деканатов и "
+        "учебно-методического отдела",
+        ACAD,
+    ),
 )
 
 
@@ -288,7 +315,7 @@ def action_item_rows(
             if fac in RECOMMENDATION_FACULTIES.get(t, (fac,))
         ]
         text = texts[int(rng.integers(len(texts)))]
-        owner = f"Dean's office, {FACULTIES[fac]}" if fac else SPQ
+        owner = DEANS_OFFICES[fac] if fac else SPQ
         items.append(("accreditation", acc["accreditation_id"], due, text, owner))
     for n in range(10):
         year = 2024 + n % 3
@@ -308,7 +335,7 @@ def action_item_rows(
                 "EA-2025-01",
                 due,
                 RECOMMENDATIONS["external_audit"][n % 2],
-                "Finance Department",
+                FINANCE,
             )
         )
     rows = []

@@ -16,25 +16,35 @@ def agreement_rows(rng: np.random.Generator, today: dt.date) -> list[dict[str, A
     faculty agreements, spread over validity classes: some expire soon, some have expired."""
     partners = [p for p in PARTNERS if p[1] != "Kyrgyzstan" and p[0] not in NO_AGREEMENT]
     extras = (
-        (FARABI, "double_degree", "ECON", "Double-degree master's programme in Economics"),
+        (FARABI, "double_degree", "ECON", "Магистратура двойного диплома по экономике"),
         (
             "Ural Federal University",
             "double_degree",
             "MATH",
-            "Double-degree master's programme in Applied Mathematics and Informatics",
+            "Магистратура двойного диплома «Прикладная математика и информатика»",
         ),
         (
             "Kazan Federal University",
             "joint_program",
             "PHILOL",
-            "Joint master's programme in Russian Philology",
+            "Совместная магистерская программа по русской филологии",
         ),
-        (ENU, "joint_program", "HIST", "Joint master's programme in International Relations"),
-        ("Xinjiang University", "exchange", "PHILOL", "Chinese language exchange"),
-        ("Erciyes University", "cooperation", "MED", "Clinical training placements"),
+        (ENU, "joint_program", "HIST", "Совместная магистратура «Международные отношения»"),
+        (
+            "Xinjiang University",
+            "exchange",
+            "PHILOL",
+            "Кытай тилин үйрөнүү боюнча студенттик алмашуу",
+        ),
+        ("Erciyes University", "cooperation", "MED", "Клиническая практика студентов-медиков"),
         ("Justus Liebig University Giessen", "cooperation", "PHYS", None),
         ("Jagiellonian University", "erasmus_iia", "LAW", None),
-        ("Pusan National University", "exchange", "PHILOL", "Korean language exchange"),
+        (
+            "Pusan National University",
+            "exchange",
+            "PHILOL",
+            "Корей тилин үйрөнүү боюнча студенттик алмашуу",
+        ),
         ("Andijan State University", "cooperation", "PED", None),
         ("University of Tsukuba", "exchange", "MATH", None),
     )
@@ -46,7 +56,9 @@ def agreement_rows(rng: np.random.Generator, today: dt.date) -> list[dict[str, A
             kind = "exchange"  # Mevlana exchange protocol
         else:
             kind = "cooperation" if rng.random() < 0.6 else "memorandum"
-        specs.append((name, kind, None, "No exchanges since signing" if name in DORMANT else None))
+        specs.append(
+            (name, kind, None, "С момента подписания обменов не было" if name in DORMANT else None)
+        )
     specs += list(extras)
     # Validity classes: open-ended, expiring within 6 months, expired, terminated, draft.
     classes = ["open"] * 12 + ["soon"] * 6 + ["expired"] * 7 + ["terminated"] + ["draft"] * 2
@@ -63,7 +75,7 @@ def agreement_rows(rng: np.random.Generator, today: dt.date) -> list[dict[str, A
             signed, valid_until = today - dt.timedelta(days=draw_days(rng, 200, 4000)), None
         elif cls == "draft":
             signed, valid_until = None, None
-            notes = "Draft under review by the legal department"
+            notes = "Проект на согласовании в юридическом отделе"
         else:
             offset = {
                 "soon": (10, 175),
@@ -76,9 +88,9 @@ def agreement_rows(rng: np.random.Generator, today: dt.date) -> list[dict[str, A
             if signed > today:
                 signed = today - dt.timedelta(days=draw_days(rng, 30, 300))
             if cls == "soon" and notes is None:
-                notes = "Renewal under discussion"
+                notes = "Обсуждается продление договора"
             if cls == "terminated":
-                notes = "Terminated by mutual consent"
+                notes = "Расторгнут по взаимному согласию сторон"
         status = {"draft": "draft", "terminated": "terminated", "expired": "expired"}.get(
             cls, "active"
         )
@@ -104,9 +116,9 @@ def agreement_rows(rng: np.random.Generator, today: dt.date) -> list[dict[str, A
                 "quota_students_in": quotas[1],
                 "quota_staff": quotas[2],
                 # A role, not a person: the register keeps no personal names in the demo.
-                "contact_name": "Erasmus+ institutional coordinator"
+                "contact_name": "Институциональный координатор Erasmus+"
                 if kind == "erasmus_iia"
-                else "International Relations Office",
+                else "Отдел международного сотрудничества",
                 "contact_email": f"{local}@{domain}" if domain else None,
                 "website": f"https://{domain}" if domain else None,
                 "notes": notes,

@@ -14,7 +14,7 @@ DEFAULT_TODAY = dt.date(2026, 11, 21)
 HOME = "Osh State University"
 ACADEMIC_YEARS = tuple(f"{y}-{y + 1}" for y in range(2020, 2026))
 PUBLISHED, DEMO = "published", "demo"
-ISSUER = "Ministry of Science, Higher Education and Innovation of the Kyrgyz Republic"
+ISSUER = "Министерство науки, высшего образования и инноваций Кыргызской Республики"
 
 FACULTIES: dict[str, str] = {
     "MED": "Faculty of Medicine",
@@ -61,12 +61,29 @@ FACULTY_NAMES: dict[str, tuple[str, str, str, str, str]] = {
     ),
     "PED": ("Педагогика факультети", "Педагогический факультет", "Пед.", "Пед.", "Ped."),
 }
-# Offices that own KPIs and action items.
+# Offices that own KPIs and action items, named as the university's own documents name
+# them: mostly in Russian, some in Kyrgyz.
 IRO, SPQ, ACAD = (
-    "Department of International Relations and Rankings",
-    "Strategic Planning and Quality Department",
-    "Academic Affairs Office",
+    "Отдел международного сотрудничества и рейтингов",
+    "Отдел стратегического планирования и обеспечения качества",
+    "Учебно-методический отдел",
 )
+HR, FINANCE, CAREER = (
+    "Кадрлар бөлүмү",
+    "Финансово-экономический отдел",
+    "Центр карьеры и трудоустройства",
+)
+# Each faculty's dean's office, the owner of its programmes' corrective actions.
+DEANS_OFFICES: dict[str, str] = {
+    "MED": "Деканат медицинского факультета",
+    "ECON": "Деканат факультета экономики и бизнеса",
+    "LAW": "Деканат юридического факультета",
+    "PHILOL": "Деканат филологического факультета",
+    "MATH": "Деканат факультета математики и информационных технологий",
+    "PHYS": "Деканат физико-технического факультета",
+    "HIST": "Тарых жана социалдык илимдер факультетинин деканаты",
+    "PED": "Педагогика факультетинин деканаты",
+}
 
 _HERE = Path(__file__).parent
 

@@ -9,7 +9,16 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from pipelines.demo.catalogue import ACAD, FACULTIES, IRO, SPQ, read_catalogue
+from pipelines.demo.catalogue import (
+    ACAD,
+    CAREER,
+    FACULTIES,
+    FINANCE,
+    HR,
+    IRO,
+    SPQ,
+    read_catalogue,
+)
 from pipelines.demo.shared import split_total
 from sapat import db
 from sapat.queries.measures import MEASURES, measure_sql
@@ -147,16 +156,16 @@ KPI_SOURCES: dict[str, str] = {
     "dropout_rate": ACAD,
     "student_staff_ratio": ACAD,
     "english_taught_programs": ACAD,
-    "academic_staff_fte": "Human Resources Department",
-    "staff_with_doctorate": "Human Resources Department",
-    "staff_degree_share": "Human Resources Department",
+    "academic_staff_fte": HR,
+    "staff_with_doctorate": HR,
+    "staff_degree_share": HR,
     "publications_scopus": "Scopus",
     "citations_scopus": "Scopus",
-    "research_income": "Finance Department",
-    "external_grants_usd": "Finance Department",
-    "graduate_employment_rate": "Career Centre",
+    "research_income": FINANCE,
+    "external_grants_usd": FINANCE,
+    "graduate_employment_rate": CAREER,
     "exam_pass_rate": ACAD,
-    "student_satisfaction": "Student survey",
+    "student_satisfaction": "Анкетирование студентов",
     "qs_asia_rank": "QS",
     "accredited_programs_share": SPQ,
 }

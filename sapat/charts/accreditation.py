@@ -7,7 +7,13 @@ import datetime as dt
 import pandas as pd
 import plotly.graph_objects as go
 
-from sapat.charts.common import LEGEND_ABOVE_RIGHT, categories_top_down, short
+from sapat.charts.common import (
+    LEGEND_ABOVE_RIGHT,
+    categories_top_down,
+    short,
+    top_margin,
+    wrapped,
+)
 from sapat.charts.common import empty as _empty
 from sapat.charts.common import title as _title
 from sapat.display import format_date
@@ -86,8 +92,9 @@ def coverage_bars(frame: pd.DataFrame, lang: str, group_type: str = "faculty") -
     """Shares of active programmes accredited and licensed today, per faculty or level.
 
     ``frame`` is the output of ``coverage``; ``group_type`` picks its 'faculty' or 'level'
-    rows. Two bars per group on a 0–100 % axis, each labelled with its percent; the hover
-    gives the counts behind it.
+    rows. Two horizontal bars per group on a 0–100 % axis, each labelled with its percent
+    at its end (side by side, upright bars too narrow for their labels ran them together);
+    the hover gives the counts behind it.
     """
     fig = go.Figure()
     key = (
@@ -95,7 +102,8 @@ def coverage_bars(frame: pd.DataFrame, lang: str, group_type: str = "faculty") -
         if group_type == "level"
         else "accreditation.coverage_title_faculty"
     )
-    fig.update_layout(height=360, margin=_MARGIN, title=_title(translate(key, lang)))
+    heading = wrapped(translate(key, lang))
+    fig.update_layout(height=360, margin=_MARGIN, title=_title(heading))
     columns = ("group_type", "group_value", "programs", "accredited_share", "licensed_share")
     if not _has(frame, *columns):
         return _empty(fig, lang)
@@ -110,16 +118,19 @@ def coverage_bars(frame: pd.DataFrame, lang: str, group_type: str = "faculty") -
         data = data.sort_values("group_value", kind="stable")
         labels = [str(v) for v in data["group_value"]]
     programs_word = translate("accreditation.programs", lang)
+    names = []
     for share, count, key in (
         ("accredited_share", "accredited", "accreditation.accredited"),
         ("licensed_share", "licensed", "accreditation.licensed"),
     ):
         name = translate(key, lang)
+        names.append(name)
         values = data[share].astype(float)
         counts = data[count] if count in data.columns else pd.Series(pd.NA, index=data.index)
         fig.add_bar(
-            x=labels,
-            y=values,
+            y=labels,
+            x=values,
+            orientation="h",
             name=name,
             marker_color=SHARE_COLORS[share],
             text=[f"{v:.0%}" if pd.notna(v) else "" for v in values],
@@ -127,21 +138,26 @@ def coverage_bars(frame: pd.DataFrame, lang: str, group_type: str = "faculty") -
             cliponaxis=False,
             customdata=list(zip(counts.fillna(0), data["programs"], strict=True)),
             hovertemplate=(
-                f"%{{x}}<br>{name}: %{{y:.0%}} "
+                f"%{{y}}<br>{name}: %{{x:.0%}} "
                 f"(%{{customdata[0]}} / %{{customdata[1]}} {programs_word})<extra></extra>"
             ),
         )
+    top = top_margin(heading, names)
     fig.update_layout(
         barmode="group",
-        margin={**_MARGIN, "t": 70},
-        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 1, "xanchor": "right"},
-        yaxis={
+        bargap=0.2,
+        height=max(360, 46 * len(labels) + top + 60),
+        margin={**_MARGIN, "t": top},
+        # Listed as drawn, top-down: Plotly draws a group's first bar at the bottom.
+        legend={**LEGEND_ABOVE_RIGHT, "traceorder": "reversed"},
+        xaxis={
             "title": translate("accreditation.share_axis", lang),
             "tickformat": ".0%",
-            "range": [0, 1.12],
+            "range": [0, 1.15],
             "tickvals": [0, 0.25, 0.5, 0.75, 1],
         },
-        xaxis={"type": "category", "title": column_label(group_type, lang)},
+        # The first group on top; the title names what the groups are.
+        yaxis=categories_top_down(labels),
     )
     return fig
 
@@ -299,8 +315,10 @@ def validity_gantt(
         y1=1,
         line={"color": "#102A43", "width": 1.5, "dash": "dash"},
     )
-    # Its label inside the plot, by the line's top: above the plot are the date ticks. Left
-    # of the line, because today sits near the right end of the axis.
+    # Its label inside the plot, by the line's top, in a row of its own (the axis runs half
+    # a row further up than the first programme): above the plot are the date ticks, and
+    # in the first programme's row it covered that row's bars. Left of the line, because
+    # today sits near the right end of the axis.
     fig.add_annotation(
         x=now.isoformat(),
         y=1,
@@ -314,7 +332,7 @@ def validity_gantt(
         font={"size": 11, "color": "#102A43"},
     )
     order = [labels[r] for r in rows]
-    height = max(360, _ROW_HEIGHT * len(order) + _GANTT_TOP + 20)
+    height = max(360, _ROW_HEIGHT * (len(order) + 1) + _GANTT_TOP + 20)
     # Title, legend and date ticks above the plot at fixed pixel offsets, whatever the height.
     fig.update_layout(
         barmode="group",
@@ -332,8 +350,8 @@ def validity_gantt(
             "groupclick": "toggleitem",
         },
         xaxis={"type": "date", "range": [left.isoformat(), right.isoformat()], "side": "top"},
-        # Institution on top, then programmes in timeline order.
-        yaxis=categories_top_down(order),
+        # Institution on top, then programmes in timeline order; above them today's row.
+        yaxis={**categories_top_down(order), "range": [-0.5, len(order) + 0.5]},
     )
     return fig
 
@@ -384,10 +402,12 @@ def agency_bars(frame: pd.DataFrame, lang: str) -> go.Figure:
             textposition="inside",
             hovertemplate=f"%{{y}}<br>{name}: %{{x}}<extra></extra>",
         )
+    # A long legend (Kyrgyz status names) wraps to a second row: room for it under the title.
+    top = max(70, top_margin("", [code_label(s, lang) for s in statuses], width=800))
     fig.update_layout(
         barmode="stack",
-        height=max(260, 44 * len(labels) + 130),
-        margin={**_MARGIN, "t": 70},
+        height=max(260, 44 * len(labels) + top + 60),
+        margin={**_MARGIN, "t": top},
         legend=LEGEND_ABOVE_RIGHT,
         xaxis_title=translate("accreditation.count_axis", lang),
         yaxis={

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from sapat.charts.common import LEGEND_ABOVE_RIGHT, categories_top_down, short
+from sapat.charts.common import LEGEND_ABOVE_RIGHT, categories_top_down, short, top_margin
 from sapat.charts.common import empty as _empty
 from sapat.charts.common import title as _title
 from sapat.countries import country_name
@@ -79,10 +79,13 @@ def type_status_bar(frame: pd.DataFrame, lang: str) -> go.Figure:
             textposition="inside",
             hovertemplate=f"%{{y}}<br>{name}: %{{x}}<extra></extra>",
         )
+    # The legend above the plot, under the title: below it, it ran into the axis title.
+    top = top_margin(str(fig.layout.title.text), [t.name for t in fig.data], width=800)
     fig.update_layout(
         barmode="stack",
-        height=max(260, 44 * len(types) + 110),
-        legend={"orientation": "h", "y": -0.15, "x": 0, "traceorder": "normal"},
+        height=max(260, 44 * len(types) + top + 50),
+        margin={**_MARGIN, "t": top},
+        legend=LEGEND_ABOVE_RIGHT,
         xaxis_title=translate("agreements.count_axis", lang),
     )
     return fig

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import textwrap
+from collections.abc import Sequence
+
 import plotly.graph_objects as go
 
 from sapat.formats import plotly_separators
@@ -30,9 +33,45 @@ def categories_top_down(order: list) -> dict:
     }
 
 
+# A chart half a 1366-pixel laptop screen wide (two side by side) is about 440 pixels: a
+# title of more characters than this goes on two lines rather than run out of the chart.
+HALF_TITLE = 46
+_HALF_WIDTH = 420  # pixels a horizontal legend above such a chart may take in one row
+_TITLE_LINE = 22  # pixels per line of a title
+
+
 def title(text: str) -> dict:
-    """A chart title in the app's style."""
-    return {"text": text, "font": {"size": 15}, "y": 0.98}
+    """A chart title in the app's style, hung from the top: a second line grows downwards.
+
+    Plotly lifts a title of several lines by half a line whatever its anchor, out of the
+    chart: the padding takes it back down.
+    """
+    pad = 8 + (11 if "<br>" in text else 0)
+    return {"text": text, "font": {"size": 15}, "y": 1, "yanchor": "top", "pad": {"t": pad}}
+
+
+def wrapped(text: str, width: int = HALF_TITLE) -> str:
+    """``text`` on lines of at most ``width`` characters (Plotly's ``<br>``)."""
+    return "<br>".join(textwrap.wrap(text, width)) or text
+
+
+def legend_rows(names: Sequence[str], width: int = _HALF_WIDTH) -> int:
+    """About how many rows a horizontal legend of ``names`` takes in ``width`` pixels."""
+    row, rows = 0.0, 1
+    for name in names:
+        item = 40 + 7 * len(str(name))  # the swatch, its gaps, ~7 pixels a character
+        if row and row + item > width:
+            rows, row = rows + 1, 0.0
+        row += item
+    return rows
+
+
+def top_margin(heading: str, names: Sequence[str] = (), width: int = _HALF_WIDTH) -> int:
+    """The top margin that holds ``heading`` (its ``<br>`` lines) and, under it, a legend of
+    ``names`` above the plot (LEGEND_ABOVE_RIGHT) in ``width`` pixels, never overlapping."""
+    lines = heading.count("<br>") + 1
+    legend = 20 * legend_rows(names, width) + 6 if names else 0
+    return 14 + _TITLE_LINE * lines + legend + (8 if names else 0)
 
 
 def short(text: object, length: int) -> str:

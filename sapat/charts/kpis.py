@@ -1,14 +1,16 @@
-"""Charts of strategy KPIs: one KPI over the years, by faculty, and the status mix."""
+"""Charts of strategy KPIs: one KPI over the years, by faculty, the status mix, the matrix."""
 
 from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+from pandas.io.formats.style import Styler
 
 from sapat import formats
+from sapat.charts.common import LEGEND_ABOVE_RIGHT, legend_rows, top_margin
 from sapat.charts.common import title as _title
 from sapat.formats import is_number
-from sapat.i18n import code_label, has, translate
+from sapat.i18n import code_label, has, localized, translate
 from sapat.queries.kpis import STATUSES
 
 # One colour per status, shared by the charts and the page (badges, table cells).
@@ -127,8 +129,10 @@ def kpi_history(
         _status_legend(fig, measured["status"], lang)
     note = direction_label(direction, lang)
     if note:
+        # On its own line under the title, raised above the legend (see _layout).
         fig.add_annotation(
             text=note,
+            name="direction",
             xref="paper",
             yref="paper",
             x=0,
@@ -151,13 +155,21 @@ def kpi_history(
 def _layout(
     fig: go.Figure, title: str, x_title: str, unit: str | None, lang: str, **layout: object
 ) -> None:
-    """The frame of a KPI chart: title, legend below, the unit's y-axis title and ticks."""
+    """The frame of a KPI chart: title, then the direction note if any, then the legend above
+    the plot (below it, it ran into the axis title under slanted faculty names); the unit's
+    y-axis title and ticks."""
     fmt, prefix, suffix = _UNIT_FORMATS.get(unit or "", _DEFAULT_FORMAT)
+    names = [t.name for t in fig.data if t.showlegend is not False and t.name]
+    note = 0
+    if any(a.name == "direction" for a in fig.layout.annotations):
+        note = 20
+        legend = 20 * legend_rows(names) + 6 if names else 0
+        fig.update_annotations(selector={"name": "direction"}, yshift=legend + 2)
     fig.update_layout(
         height=380,
-        margin=_MARGIN,
+        margin={**_MARGIN, "t": top_margin(title, names) + note},
         title=_title(title),
-        legend={"orientation": "h", "y": -0.2, "x": 0},
+        legend=LEGEND_ABOVE_RIGHT,
         xaxis_title=x_title,
         yaxis_title=code_label(unit, lang) if unit else None,
         **layout,
@@ -220,6 +232,31 @@ def faculty_bars(
     fig.update_xaxes(type="category")
     fig.update_yaxes(rangemode="tozero")
     return fig
+
+
+def faculty_matrix(df: pd.DataFrame, lang: str) -> Styler:
+    """The faculty × KPI matrix (``queries.kpis.faculty_scorecard``, faculties already named
+    for the reader) as a table: a row per KPI named in ``lang``, a column per faculty, each
+    cell the value as ``format_value`` writes it, tinted with its status colour."""
+    rows = _rows(
+        df, ("code", "name_ky", "name_ru", "name_en", "unit", "unit_scope", "value", "status")
+    )
+    codes = list(dict.fromkeys(rows["code"]))
+    faculties = list(dict.fromkeys(rows["unit_scope"]))
+    text = pd.DataFrame(formats.DASH, index=codes, columns=faculties, dtype=object)
+    tint = pd.DataFrame("", index=codes, columns=faculties, dtype=object)
+    names: dict[str, str] = {}
+    for row in rows.to_dict("records"):
+        names[row["code"]] = localized(row, "name", lang)
+        text.at[row["code"], row["unit_scope"]] = format_value(row["value"], row["unit"], lang)
+        tint.at[row["code"], row["unit_scope"]] = (
+            f"background-color: {status_color(row['status'])}33; font-weight: 600"
+        )
+    kpi = translate("ui.col_kpi_name", lang)
+    text.insert(0, kpi, [names[c] for c in codes])
+    tint.insert(0, kpi, "")
+    text, tint = text.reset_index(drop=True), tint.reset_index(drop=True)
+    return text.style.apply(lambda _: tint, axis=None)
 
 
 def status_donut(counts: dict[str, int], lang: str) -> go.Figure:

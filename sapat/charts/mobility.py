@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 
 from sapat.charts.common import empty as _empty
 from sapat.charts.common import title as _title
+from sapat.charts.common import top_margin, wrapped
 from sapat.charts.overview import DIRECTION_COLORS, direction_bars
 from sapat.countries import country_name
 from sapat.i18n import code_label, has, translate
@@ -244,15 +245,19 @@ def dimension_bar(df: pd.DataFrame, lang: str, column: str) -> go.Figure:
     return fig
 
 
-def recognition_bar(df: pd.DataFrame, lang: str) -> go.Figure:
+def recognition_bar(df: pd.DataFrame, lang: str, by: str | None = None) -> go.Figure:
     """Share of credits earned on mobility that were recognised, per group
-    (``credit_recognition``); groups with nothing earned are left out."""
+    (``credit_recognition``); groups with nothing earned are left out. ``by`` ('faculty' or
+    'program') names the groups in the title: the page shows both charts side by side."""
     fig = go.Figure()
     frame = df[df["rate"].notna()] if not df.empty else df
+    key = f"mobility.chart.recognition_{by}" if by else "mobility.chart.recognition"
+    heading = wrapped(translate(key, lang))
+    top = max(_MARGIN["t"], top_margin(heading))
     fig.update_layout(
-        height=max(260, 60 + 28 * len(frame)),
-        margin=_MARGIN,
-        title=_title(translate("mobility.chart.recognition", lang)),
+        height=max(260, top + 20 + 28 * len(frame)),
+        margin={**_MARGIN, "t": top},
+        title=_title(heading),
         showlegend=False,
     )
     if frame.empty:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from sapat.charts.common import LEGEND_ABOVE_RIGHT, title, top_margin
 from sapat.i18n import code_label, translate
 
 DIRECTION_COLORS = {"outgoing": "#1F4E79", "incoming": "#E07A1F"}
@@ -38,10 +39,13 @@ def direction_bars(fig: go.Figure, frame: pd.DataFrame, lang: str) -> go.Figure:
 def mobility_trend(frame: pd.DataFrame, lang: str) -> go.Figure:
     """Participants per academic year, outgoing beside incoming."""
     fig = go.Figure()
+    heading = translate("ui.mobility_trend", lang)
+    names = [code_label(d, lang) for d in ("outgoing", "incoming")]
+    # The legend under the title, above the plot: beside the title it ran into it.
     fig.update_layout(
         height=280,
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        legend={"orientation": "h", "y": 1.12, "x": 1, "xanchor": "right"},
-        title={"text": translate("ui.mobility_trend", lang), "font": {"size": 15}, "y": 0.98},
+        margin={"l": 10, "r": 10, "t": top_margin(heading, names, width=600) - 8, "b": 10},
+        legend=LEGEND_ABOVE_RIGHT,
+        title=title(heading),
     )
     return direction_bars(fig, frame, lang)

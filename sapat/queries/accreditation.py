@@ -8,7 +8,10 @@ import duckdb
 import pandas as pd
 
 from sapat import db
-from schemas.codes import ACTION_STATUS, PROGRAM_LEVEL
+from sapat.i18n import LANGUAGES, code_label
+from sapat.provenance import reads
+from sapat.queries.agreements import like_pattern
+from schemas.codes import ACTION_STATUS, LICENSE_STATUS, PROGRAM_LEVEL
 
 # Expiry classes, most urgent first; charts colour them red, amber, yellow.
 EXPIRY = ("expired", "within_90", "within_180")
@@ -107,6 +110,7 @@ def accredited_programs_sql(day: str) -> str:
     """
 
 
+@reads("programs", "licenses", "accreditations")
 def coverage(conn: duckdb.DuckDBPyConnection, today: dt.date) -> pd.DataFrame:
     """Active programmes and how many are accredited and licensed today: overall, per faculty,
     per level.
@@ -160,6 +164,7 @@ def coverage(conn: duckdb.DuckDBPyConnection, today: dt.date) -> pd.DataFrame:
     ).df()
 
 
+@reads("programs", "licenses", "accreditations")
 def timeline(conn: duckdb.DuckDBPyConnection, today: dt.date) -> pd.DataFrame:
     """Every licence and accreditation (of programmes and of the institution) with its dates.
 
@@ -183,6 +188,7 @@ def timeline(conn: duckdb.DuckDBPyConnection, today: dt.date) -> pd.DataFrame:
     ).df()
 
 
+@reads("programs", "licenses", "accreditations")
 def watch_list(conn: duckdb.DuckDBPyConnection, today: dt.date, days: int = 180) -> pd.DataFrame:
     """Licences and accreditations that have ended, or end within ``days``, and need action.
 
@@ -220,6 +226,7 @@ def watch_list(conn: duckdb.DuckDBPyConnection, today: dt.date, days: int = 180)
     ).df()
 
 
+@reads("accreditations")
 def by_agency(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Accreditations (programme and institutional) per agency, its kind and their status.
 
@@ -238,6 +245,7 @@ def by_agency(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
+@reads("programs", "accreditations")
 def without_accreditation(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Active programmes with no accreditation row at all, not even planned or denied.
 
@@ -261,6 +269,7 @@ _ACTIONS = """
 """
 
 
+@reads("action_items")
 def action_items(conn: duckdb.DuckDBPyConnection, today: dt.date) -> pd.DataFrame:
     """Corrective actions, each marked overdue or not.
 
@@ -282,6 +291,7 @@ def action_items(conn: duckdb.DuckDBPyConnection, today: dt.date) -> pd.DataFram
     ).df()
 
 
+@reads("action_items")
 def action_summary(conn: duckdb.DuckDBPyConnection, today: dt.date) -> pd.DataFrame:
     """Corrective actions per status, and how many of them are overdue.
 
@@ -298,6 +308,7 @@ def action_summary(conn: duckdb.DuckDBPyConnection, today: dt.date) -> pd.DataFr
     ).df()
 
 
+@reads("programs", "licenses", "accreditations", "action_items")
 def summary(conn: duckdb.DuckDBPyConnection, today: dt.date) -> dict[str, int]:
     """Headline counts of the page: the same rules as the lists they summarise.
 
@@ -323,3 +334,72 @@ def summary(conn: duckdb.DuckDBPyConnection, today: dt.date) -> dict[str, int]:
         "without_accreditation": len(without_accreditation(conn)),
         "overdue_actions": int(overdue),
     }
+
+
+# --- the licence register -------------------------------------------------------------------
+@reads("licenses")
+def license_statuses(conn: duckdb.DuckDBPyConnection) -> list[str]:
+    """The licence statuses present, in the code order (active … expired)."""
+    rows = conn.execute("SELECT DISTINCT status FROM licenses").fetchall()
+    present = {r[0] for r in rows}
+    return [s for s in LICENSE_STATUS if s in present] + sorted(present - set(LICENSE_STATUS))
+
+
+def _status_hits(text: str) -> list[str]:
+    """Licence statuses whose name in any language contains ``text`` (case-insensitive)."""
+    wanted = text.casefold()
+    return [
+        status
+        for status in LICENSE_STATUS
+        if any(wanted in code_label(status, lang).casefold() for lang in LANGUAGES)
+    ]
+
+
+@reads("faculties", "programs", "licenses")
+def license_register(
+    conn: duckdb.DuckDBPyConnection,
+    today: dt.date,
+    search: str = "",
+    statuses: tuple = (),
+) -> pd.DataFrame:
+    """Every licence, the programme it licenses and its expiry class on ``today``.
+
+    ``search`` matches, case-insensitively in any script and literally (``%`` and ``_`` are
+    not wildcards), the licence number, the issuer, the programme's code and names, the
+    faculty's code and names, and the status's name in any language. ``statuses`` keeps
+    those statuses only; empty tuples and an empty search do not filter.
+
+    Columns, what a reader needs first first (a laptop screen shows them without scrolling):
+    license_no, name_ky, name_ru, name_en, faculty, status, issued_on, valid_until, expiry
+    (classify_expiry of valid_until, whatever the status; NULL when open-ended or more than
+    180 days away), program_code (NULL: the institutional licence), issuer (mostly the same
+    ministry).
+    The institutional licence first, then by faculty, programme and issue date.
+    """
+    text = search.strip()
+    return conn.execute(
+        f"""
+        SELECT l.license_no, p.name_ky, p.name_ru, p.name_en, p.faculty, l.status,
+               l.issued_on, l.valid_until, {_expiry_case("l.valid_until")} AS expiry,
+               l.program_code, l.issuer
+        FROM licenses l
+        LEFT JOIN programs p USING (program_code)
+        LEFT JOIN faculties f ON f.code = p.faculty
+        WHERE (len($statuses) = 0 OR list_contains($statuses, l.status))
+          AND ($search = '%%'
+               OR list_contains($status_hits, l.status)
+               OR list_bool_or(list_transform(
+                      [l.license_no, l.issuer, l.program_code, p.name_ky, p.name_ru,
+                       p.name_en, p.faculty, f.name_ky, f.name_ru, f.name_en, f.short_ky,
+                       f.short_ru, f.short_en],
+                      lambda s: coalesce(s ILIKE $search ESCAPE '\\', false))))
+        ORDER BY l.program_code IS NOT NULL, p.faculty NULLS FIRST, l.program_code,
+                 l.issued_on, l.license_no
+        """,
+        {
+            "today": today,
+            "search": like_pattern(text),
+            "statuses": [str(s) for s in statuses],
+            "status_hits": _status_hits(text) if text else [],
+        },
+    ).df()

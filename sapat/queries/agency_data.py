@@ -9,6 +9,7 @@ import duckdb
 import pandas as pd
 
 from sapat import db
+from sapat.provenance import reads
 
 # The KPI codes of the counts agencies ask for, in display order (as in pipelines/demo_data.py).
 AGENCY_KPIS: tuple[str, ...] = (
@@ -74,6 +75,7 @@ def jump_threshold() -> float:
     return value
 
 
+@reads("kpi_definitions", "kpi_values")
 def agency_counts(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """University-level values of the agency KPIs, long format: one row per (code, year).
 
@@ -92,12 +94,14 @@ def agency_counts(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
+@reads("kpi_values")
 def latest_year(conn: duckdb.DuckDBPyConnection) -> int | None:
     """The latest year with any university-level value of an agency KPI."""
     row = db.first(conn.execute(f"WITH {_CODES_CTE}, {_VALUES_CTE} SELECT max(year) FROM vals"))
     return None if row is None or row[0] is None else int(row[0])
 
 
+@reads("kpi_definitions", "kpi_values")
 def jumps(
     conn: duckdb.DuckDBPyConnection, year: int, threshold: float = THRESHOLD_DEFAULT
 ) -> pd.DataFrame:
@@ -160,6 +164,7 @@ def jumps(
     ).df()
 
 
+@reads("kpi_values")
 def qs_ratios(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Per year, the ratios QS indicators are built on, from the university-level KPIs.
 

@@ -9,6 +9,7 @@ import pandas as pd
 
 from sapat import db
 from sapat.academic_year import FIRST_MONTH, start_year_of_date_sql, start_year_sql
+from sapat.provenance import reads
 from sapat.queries.mobility import NOT_WITHDRAWN
 
 # From no action needed to too late; the register lists the most urgent first (URGENCY).
@@ -19,6 +20,8 @@ URGENCY = ("expiring", "expired", "valid", "open_ended")
 DORMANT_YEARS = 2
 # An agreement in force ending within this many months is expiring.
 EXPIRING_MONTHS = 6
+# The yearly places an agreement grants (whole numbers; NULL when the agreement is silent).
+QUOTAS = ("quota_students_out", "quota_students_in", "quota_staff")
 # The agreement a mobility is credited to, when several fit: the most specific type first,
 # a programme's own agreement, then one made for mobility, then a general one.
 SPECIFICITY = (
@@ -140,7 +143,9 @@ _REGISTER = f"""
         FROM a
     )
     SELECT agreement_id, partner_institution, partner_country, partner_city, agreement_type,
-           status, faculty, signed_date, valid_until, days_left, validity
+           status, faculty, signed_date, valid_until, days_left, validity,
+           quota_students_out, quota_students_in, quota_staff,
+           contact_name, contact_email, website
     FROM r
 """
 
@@ -156,6 +161,11 @@ _COLUMNS = (
     "valid_until",
     "days_left",
     "validity",
+    # What the agreement allows each year (NULL: not stated) and whom to write to.
+    *QUOTAS,
+    "contact_name",
+    "contact_email",
+    "website",
 )
 
 
@@ -165,6 +175,7 @@ def like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
+@reads("agreements")
 def options(conn: duckdb.DuckDBPyConnection) -> dict[str, list]:
     """The values present in the register for each filter, sorted."""
 
@@ -182,6 +193,7 @@ def options(conn: duckdb.DuckDBPyConnection) -> dict[str, list]:
     }
 
 
+@reads("institutions", "agreements")
 def register(
     conn: duckdb.DuckDBPyConnection,
     today: dt.date,
@@ -192,10 +204,10 @@ def register(
     faculties: tuple = (),
     months: int = EXPIRING_MONTHS,
 ) -> pd.DataFrame:
-    """The agreements matching the filters, each with its days left and validity.
+    """The agreements matching the filters, each with its days left, validity, quotas and contacts.
 
     ``search`` matches, case-insensitively and literally (``%`` and ``_`` are not
-    wildcards), the id, partner, country, city, faculty, contact and notes, and also any
+    wildcards), the id, partner, country, city, faculty, contact, e-mail and notes, and any
     known spelling of the partner (so "KNU" finds the register's full name). An empty filter
     tuple does not filter. Sorted most urgent first (URGENCY), then by partner.
     """
@@ -226,6 +238,7 @@ def register(
                OR a.partner_city ILIKE $search ESCAPE '\\'
                OR a.faculty ILIKE $search ESCAPE '\\'
                OR a.contact_name ILIKE $search ESCAPE '\\'
+               OR a.contact_email ILIKE $search ESCAPE '\\'
                OR a.notes ILIKE $search ESCAPE '\\'
                OR list_bool_or(list_transform(sp.names, lambda s: s ILIKE $search ESCAPE '\\')))
         ORDER BY list_position($urgency, reg.validity), reg.partner_institution,
@@ -249,6 +262,7 @@ def _strings(values: tuple) -> list[str]:
     return [str(v) for v in values]
 
 
+@reads("agreements")
 def expiring(
     conn: duckdb.DuckDBPyConnection, today: dt.date, months: int = EXPIRING_MONTHS
 ) -> pd.DataFrame:
@@ -262,6 +276,7 @@ def expiring(
     ).df()
 
 
+@reads("agreements")
 def by_type_status(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Agreements per type and status."""
     return conn.execute(
@@ -272,6 +287,7 @@ def by_type_status(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
+@reads("agreements")
 def signed(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every agreement's partner, signing date and the academic year it was signed in.
 
@@ -289,6 +305,7 @@ def signed(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
+@reads("agreements")
 def by_country(conn: duckdb.DuckDBPyConnection, today: dt.date) -> pd.DataFrame:
     """Agreements per partner country, and how many of them are in force today."""
     return conn.execute(
@@ -303,6 +320,7 @@ def by_country(conn: duckdb.DuckDBPyConnection, today: dt.date) -> pd.DataFrame:
     ).df()
 
 
+@reads("mobility", "agreements")
 def utilisation(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Mobilities credited to each agreement per academic year (years with none omitted).
 
@@ -331,6 +349,7 @@ def years_before(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year - years, day=28)
 
 
+@reads("mobility", "agreements")
 def dormant(
     conn: duckdb.DuckDBPyConnection, today: dt.date, years: int = DORMANT_YEARS
 ) -> pd.DataFrame:
@@ -364,6 +383,7 @@ def dormant(
     ).df()
 
 
+@reads("institutions", "mobility", "agreements")
 def without_agreement(
     conn: duckdb.DuckDBPyConnection, scope: str | None = "international", year: str | None = None
 ) -> pd.DataFrame:
@@ -408,6 +428,7 @@ def without_agreement(
     ).df()
 
 
+@reads("institutions", "mobility", "agreements")
 def partners_without_agreement(
     conn: duckdb.DuckDBPyConnection, scope: str | None = "international"
 ) -> pd.DataFrame:
@@ -420,6 +441,7 @@ def partners_without_agreement(
     return frame[~frame["has_agreement"]].drop(columns="has_agreement").reset_index(drop=True)
 
 
+@reads("institutions", "mobility", "agreements")
 def summary(
     conn: duckdb.DuckDBPyConnection,
     today: dt.date,

@@ -5,9 +5,12 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from sapat.provenance import reads
+
 NAME_COLUMNS = ("name_ky", "name_ru", "name_en", "short_ky", "short_ru", "short_en")
 
 
+@reads("faculties")
 def names(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every faculty: code, name_ky/ru/en, short_ky/ru/en, by code; none before the faculties
     dataset is uploaded.

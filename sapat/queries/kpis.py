@@ -18,6 +18,7 @@ from sapat import db
 from sapat.academic_year import AcademicYear
 from sapat.formats import is_number
 from sapat.i18n import translate
+from sapat.provenance import reads
 from sapat.queries import measures as msq
 
 STATUSES = ("on_track", "at_risk", "off_track", "no_target", "no_value")
@@ -99,6 +100,7 @@ def linked_measures(conn: duckdb.DuckDBPyConnection) -> list[str]:
     return [r[0] for r in rows if r[0] in msq.MEASURES]
 
 
+@reads("kpi_definitions", "kpi_values")
 def effective_sql(conn: duckdb.DuckDBPyConnection, today: date | None = None) -> str:
     """The CTEs ``kpi_links`` and ``kpi_eff`` (to follow ``WITH``), which every query reads.
 
@@ -189,6 +191,7 @@ def _card_params(year: int | None, unit_scope: str) -> dict:
     }
 
 
+@reads("kpi_definitions", "kpi_targets", "kpi_values")
 def years(conn: duckdb.DuckDBPyConnection, today: date | None = None) -> list[int]:
     """Years with any KPI value or target (any unit scope), latest first."""
     rows = conn.execute(
@@ -201,6 +204,7 @@ def years(conn: duckdb.DuckDBPyConnection, today: date | None = None) -> list[in
     return [int(r[0]) for r in rows]
 
 
+@reads("kpi_definitions", "kpi_targets", "kpi_values")
 def scorecard(
     conn: duckdb.DuckDBPyConnection,
     year: int,
@@ -250,6 +254,7 @@ def differs(uploaded: object, computed: object, unit: str | None) -> bool:
     return round(float(uploaded), decimals) != round(float(computed), decimals)
 
 
+@reads("kpi_definitions", "kpi_targets", "kpi_values")
 def history(
     conn: duckdb.DuckDBPyConnection,
     code: str,
@@ -292,6 +297,7 @@ def history(
     ).df()
 
 
+@reads("kpi_definitions", "kpi_targets", "kpi_values")
 def by_faculty(
     conn: duckdb.DuckDBPyConnection, code: str, year: int, today: date | None = None
 ) -> pd.DataFrame:
@@ -325,6 +331,43 @@ def by_faculty(
     ).df()
 
 
+@reads("kpi_definitions", "kpi_values", "kpi_targets")
+def faculty_scorecard(
+    conn: duckdb.DuckDBPyConnection, year: int, today: date | None = None
+) -> pd.DataFrame:
+    """The faculty × KPI matrix of ``year``, one row per cell: every KPI with a faculty
+    value that year against every faculty (unit scope) with a value of any KPI.
+
+    Columns: code, name_ky, name_ru, name_en, unit, direction, category, unit_scope, value,
+    target, status: ``by_faculty``'s rule (the faculty's value against the faculty's own
+    target; 'no_value' where the faculty has no value of that KPI). KPIs in the category
+    and code order, faculties by code. Empty when no faculty has a KPI value in ``year``.
+    """
+    return conn.execute(
+        f"""
+        WITH {effective_sql(conn, today)},
+        measured AS (
+            SELECT code, unit_scope FROM kpi_eff
+            WHERE year = $year AND unit_scope <> 'university' AND isfinite(value)
+        ),
+        units AS (SELECT DISTINCT unit_scope FROM measured)
+        SELECT d.code, d.name_ky, d.name_ru, d.name_en, d.unit, d.direction, d.category,
+               u.unit_scope, v.value, t.target,
+               {status_sql("v.value", "t.target", "d.direction")} AS status
+        FROM kpi_definitions d
+        CROSS JOIN units u
+        LEFT JOIN kpi_eff v
+          ON v.code = d.code AND v.year = $year AND v.unit_scope = u.unit_scope
+        LEFT JOIN kpi_targets t
+          ON t.code = d.code AND t.year = $year AND t.unit_scope = u.unit_scope
+        WHERE d.code IN (SELECT code FROM measured)
+        ORDER BY d.category, d.code, u.unit_scope
+        """,
+        {"year": int(year), "margin": AT_RISK_MARGIN},
+    ).df()
+
+
+@reads("kpi_definitions", "kpi_values")
 def scopes(conn: duckdb.DuckDBPyConnection, code: str, today: date | None = None) -> list[str]:
     """Unit scopes with any value of this KPI: 'university' first, then faculties A–Z."""
     rows = conn.execute(
@@ -338,6 +381,7 @@ def scopes(conn: duckdb.DuckDBPyConnection, code: str, today: date | None = None
     return [r[0] for r in rows]
 
 
+@reads("kpi_definitions", "kpi_values")
 def latest_year(conn: duckdb.DuckDBPyConnection, today: date | None = None) -> int | None:
     """The latest year with any university-level KPI value."""
     row = db.first(
@@ -349,6 +393,7 @@ def latest_year(conn: duckdb.DuckDBPyConnection, today: date | None = None) -> i
     return None if row is None or row[0] is None else int(row[0])
 
 
+@reads("kpi_definitions", "kpi_targets", "kpi_values")
 def off_track(
     conn: duckdb.DuckDBPyConnection, year: int | None = None, today: date | None = None
 ) -> pd.DataFrame:
@@ -371,6 +416,7 @@ def off_track(
     ).df()
 
 
+@reads("kpi_definitions", "kpi_targets", "kpi_values")
 def reported_year(
     conn: duckdb.DuckDBPyConnection,
     academic_year: str,
@@ -386,6 +432,7 @@ def reported_year(
     return open_year(conn, today, known, AcademicYear.parse(academic_year).end_year)
 
 
+@reads("kpi_definitions", "kpi_targets", "kpi_values")
 def open_year(
     conn: duckdb.DuckDBPyConnection,
     today: date | None = None,
@@ -408,6 +455,7 @@ def open_year(
     return candidates[0] if candidates else None
 
 
+@reads("kpi_definitions", "kpi_values")
 def faculty_codes(
     conn: duckdb.DuckDBPyConnection, year: int, today: date | None = None
 ) -> list[str]:
@@ -425,6 +473,7 @@ def faculty_codes(
     return [r[0] for r in rows]
 
 
+@reads("kpi_definitions", "kpi_targets", "kpi_values")
 def status_counts(
     conn: duckdb.DuckDBPyConnection,
     year: int,
@@ -447,6 +496,7 @@ def measure_choices(unit: str) -> list[str]:
     return [name for name, m in msq.MEASURES.items() if m.unit == unit]
 
 
+@reads("kpi_definitions")
 def links(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every KPI link: code, measure, linked_by, linked_at, defined (the KPI still exists),
     by code."""

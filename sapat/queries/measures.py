@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, replace
 
 import duckdb
 import pandas as pd
 
 from sapat.academic_year import AcademicYear, end_year_sql
+from sapat.provenance import Source
 from sapat.queries.accreditation import accredited_programs_sql
 
 UNIVERSITY = "university"
@@ -193,6 +195,18 @@ MEASURES: dict[str, Measure] = {
     ),
     "qs_asia_rank": Measure(_QS_ASIA_RANKS, "year", "rank_low", "1", "rank"),
 }
+
+
+_READS = re.compile(r"\b(?:FROM|JOIN)\s+([a-z_]+)\b", re.IGNORECASE)
+
+
+def source(name: str) -> Source:
+    """The datasets a measure is computed from, and the measure (a KPI's provenance)."""
+    from schemas.registry import DATASETS  # as sapat.provenance: never an import cycle
+
+    m = MEASURES[name]
+    tables = {m.table} | set(_READS.findall(f"{m.table} {m.where}"))
+    return Source(tuple(n for n, spec in DATASETS.items() if spec.table in tables), name)
 
 
 def year_label(name: str, year: int) -> str:

@@ -10,6 +10,7 @@ import pandas as pd
 
 from sapat import db
 from sapat.academic_year import AcademicYear, start_year_sql
+from sapat.provenance import reads
 
 
 @dataclass(frozen=True)
@@ -146,6 +147,7 @@ def _df(conn: duckdb.DuckDBPyConnection, sql: str, params: dict) -> pd.DataFrame
     return conn.execute(sql, params).df()
 
 
+@reads("mobility")
 def options(conn: duckdb.DuckDBPyConnection) -> dict[str, list]:
     """Distinct values present (withdrawn rows aside) per MobilityFilter field, sorted.
 
@@ -170,6 +172,7 @@ def options(conn: duckdb.DuckDBPyConnection) -> dict[str, list]:
     return {name: sorted(values) for name, values in found.items()}
 
 
+@reads("mobility")
 def headline(conn: duckdb.DuckDBPyConnection, f: MobilityFilter, year: str) -> pd.DataFrame:
     """The headline measures of ``year`` beside the previous academic year's.
 
@@ -224,6 +227,7 @@ def headline(conn: duckdb.DuckDBPyConnection, f: MobilityFilter, year: str) -> p
     )
 
 
+@reads("mobility")
 def trend(conn: duckdb.DuckDBPyConnection, f: MobilityFilter) -> pd.DataFrame:
     """Participants per academic year and direction. Columns: academic_year, direction,
     participants."""
@@ -239,6 +243,7 @@ def trend(conn: duckdb.DuckDBPyConnection, f: MobilityFilter) -> pd.DataFrame:
     )
 
 
+@reads("mobility")
 def by_country(conn: duckdb.DuckDBPyConnection, f: MobilityFilter) -> pd.DataFrame:
     """Participants per partner country, most first. Columns: partner_country, participants,
     outgoing, incoming. Rows without a partner country are left out (nothing to map)."""
@@ -257,6 +262,7 @@ def by_country(conn: duckdb.DuckDBPyConnection, f: MobilityFilter) -> pd.DataFra
     )
 
 
+@reads("mobility")
 def by_dimension(conn: duckdb.DuckDBPyConnection, f: MobilityFilter, column: str) -> pd.DataFrame:
     """Participants per value of one column of ``DIMENSIONS``, most first.
 
@@ -279,6 +285,7 @@ def by_dimension(conn: duckdb.DuckDBPyConnection, f: MobilityFilter, column: str
     )
 
 
+@reads("mobility")
 def credit_recognition(conn: duckdb.DuckDBPyConnection, f: MobilityFilter, by: str) -> pd.DataFrame:
     """Credits outgoing students earned abroad and how many the university recognised.
 
@@ -311,6 +318,7 @@ def credit_recognition(conn: duckdb.DuckDBPyConnection, f: MobilityFilter, by: s
     )
 
 
+@reads("mobility", "kpi_values")
 def exchange_ratios(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Inbound and outbound exchange students per student, as QS Asia's indicators use them.
 
@@ -363,6 +371,7 @@ def _with_today(sql: str, params: dict, today: dt.date | None) -> dict:
     return params
 
 
+@reads("mobility")
 def rule_flags(
     conn: duckdb.DuckDBPyConnection, f: MobilityFilter, today: dt.date | None = None
 ) -> pd.DataFrame:
@@ -382,6 +391,7 @@ def rule_flags(
     )
 
 
+@reads("mobility")
 def flagged_rows(
     conn: duckdb.DuckDBPyConnection,
     f: MobilityFilter,

@@ -10,6 +10,7 @@ import duckdb
 import pandas as pd
 
 from sapat.academic_year import AcademicYear, ending_in_sql
+from sapat.provenance import reads
 from sapat.queries.mobility import NOT_WITHDRAWN, MobilityFilter, trend
 from sapat.queries.rankings import home_institution
 
@@ -66,6 +67,7 @@ def is_stale(year: int, today: dt.date) -> bool:
     return int(year) < today.year - STALE_AFTER_YEARS
 
 
+@reads("institutions", "ranking_results")
 def latest_rankings(conn: duckdb.DuckDBPyConnection, as_of: int | None = None) -> pd.DataFrame:
     """The home university's latest edition in each ranking, beside its previous edition.
 
@@ -101,12 +103,22 @@ def latest_rankings(conn: duckdb.DuckDBPyConnection, as_of: int | None = None) -
     )
 
 
+@reads("mobility")
 def mobility_by_year(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Participants per academic year and direction (withdrawn applications not counted):
     the mobility page's ``trend`` with no filter."""
     return trend(conn, MobilityFilter())
 
 
+@reads(
+    "institutions",
+    "ranking_results",
+    "mobility",
+    "kpi_definitions",
+    "kpi_values",
+    "exam_results",
+    "graduates",
+)
 def available_years(conn: duckdb.DuckDBPyConnection) -> list[str]:
     """Academic years the warehouse holds data for, newest first.
 
@@ -136,6 +148,22 @@ def available_years(conn: duckdb.DuckDBPyConnection) -> list[str]:
     return sorted({r[0] for r in rows if AcademicYear.is_valid(r[0])}, reverse=True)
 
 
+@reads(
+    "institutions",
+    "ranking_results",
+    "mobility",
+    "agreements",
+    "programs",
+    "licenses",
+    "accreditations",
+    "action_items",
+    "kpi_definitions",
+    "kpi_targets",
+    "kpi_values",
+    "exam_results",
+    "staff_composition",
+    "staff_rating",
+)
 def alerts(conn: duckdb.DuckDBPyConnection, today: dt.date) -> list[Alert]:
     """What needs attention today, gathered from every domain (see build_alerts)."""
     from sapat.queries import accreditation as acq
@@ -153,6 +181,7 @@ def alerts(conn: duckdb.DuckDBPyConnection, today: dt.date) -> list[Alert]:
     )
 
 
+@reads("programs", "exam_results", "staff_composition", "staff_rating")
 def quality_alerts(
     conn: duckdb.DuckDBPyConnection, threshold: float | None = None
 ) -> dict[str, int]:

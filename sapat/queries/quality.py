@@ -5,6 +5,8 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from sapat.provenance import reads
+
 SESSION_TYPES = ("regular", "retake", "state_attestation")
 GRADES = ("a", "b", "c", "d", "f")
 # A programme is flagged when its regular-session pass rate fell by more than this many
@@ -36,6 +38,7 @@ def _grouped_by(by: str, alias: str) -> tuple[str, str]:
     return f"{alias}.program_code", names
 
 
+@reads("exam_results", "graduates")
 def options(conn: duckdb.DuckDBPyConnection) -> dict[str, list]:
     """Academic years, faculties and sessions (year, semester, type) with exam data."""
     years = [r[0] for r in conn.execute(
@@ -55,6 +58,7 @@ def options(conn: duckdb.DuckDBPyConnection) -> dict[str, list]:
     return {"years": years, "exam_years": exam_years, "faculties": faculties, "sessions": sessions}
 
 
+@reads("programs", "exam_results")
 def pass_rates(
     conn: duckdb.DuckDBPyConnection, by: str = "faculty", faculty: str | None = None
 ) -> pd.DataFrame:
@@ -78,6 +82,7 @@ def pass_rates(
     ).df()
 
 
+@reads("exam_results")
 def headline(conn: duckdb.DuckDBPyConnection, faculty: str | None = None) -> pd.DataFrame:
     """The latest academic year's pass rate of each session type and the year before it.
 
@@ -103,6 +108,7 @@ def headline(conn: duckdb.DuckDBPyConnection, faculty: str | None = None) -> pd.
     ).df()
 
 
+@reads("programs", "exam_results")
 def grade_distribution(
     conn: duckdb.DuckDBPyConnection,
     academic_year: str,
@@ -130,6 +136,7 @@ def grade_distribution(
     ).df()
 
 
+@reads("programs", "exam_results")
 def pass_rate_drops(
     conn: duckdb.DuckDBPyConnection,
     threshold: float = DEFAULT_DROP_POINTS,
@@ -168,6 +175,7 @@ def pass_rate_drops(
     ).df()
 
 
+@reads("programs", "exam_results")
 def attestation(
     conn: duckdb.DuckDBPyConnection, by: str = "program", faculty: str | None = None
 ) -> pd.DataFrame:
@@ -193,6 +201,7 @@ def attestation(
     ).df()
 
 
+@reads("programs", "graduates")
 def graduates(conn: duckdb.DuckDBPyConnection, faculty: str | None = None) -> pd.DataFrame:
     """Graduates per academic year and programme, with honours and employment within a year.
 
@@ -212,6 +221,7 @@ def graduates(conn: duckdb.DuckDBPyConnection, faculty: str | None = None) -> pd
     ).df()
 
 
+@reads("graduates")
 def graduates_by_year(conn: duckdb.DuckDBPyConnection, faculty: str | None = None) -> pd.DataFrame:
     """Graduates, honours and employment rate (over programmes whose employment is known)."""
     where, params = faculty_clause(faculty)
@@ -228,6 +238,7 @@ def graduates_by_year(conn: duckdb.DuckDBPyConnection, faculty: str | None = Non
     ).df()
 
 
+@reads("programs", "graduates")
 def employment(
     conn: duckdb.DuckDBPyConnection,
     academic_year: str,

@@ -6,6 +6,7 @@ import duckdb
 import pandas as pd
 
 from sapat import db
+from sapat.provenance import reads
 
 CENTRAL_ASIA = ("Kyrgyzstan", "Kazakhstan", "Uzbekistan", "Tajikistan", "Turkmenistan")
 
@@ -18,6 +19,7 @@ _METHOD = """
 """
 
 
+@reads("institutions", "ranking_results")
 def rankings_with_data(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Ranking systems holding results, the home university's first, with their editions."""
     return conn.execute(
@@ -33,6 +35,7 @@ def rankings_with_data(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
+@reads("ranking_results")
 def history(
     conn: duckdb.DuckDBPyConnection,
     ranking: str,
@@ -40,13 +43,14 @@ def history(
     as_of: int | None = None,
 ) -> pd.DataFrame:
     """Every edition of the given institutions in one ranking (up to the edition ``as_of``, if
-    given), with the band-aware change."""
+    given), with the band-aware change and the ``source`` each row was imported from (a file
+    or web address)."""
     if not institutions:
         return pd.DataFrame()
     return conn.execute(
         """
         SELECT institution, year, rank_display, rank_low, rank_high, is_tie, is_band,
-               overall_score,
+               overall_score, source,
                lag(rank_display) OVER w AS prev_display,
                rank_movement(rank_low, rank_high, lag(rank_low) OVER w, lag(rank_high) OVER w)
                    AS movement
@@ -64,11 +68,13 @@ def history(
     ).df()
 
 
+@reads("institutions")
 def home_institution(conn: duckdb.DuckDBPyConnection) -> str | None:
     row = db.first(conn.execute("SELECT name FROM institutions WHERE is_home ORDER BY name"))
     return row[0] if row else None
 
 
+@reads("ranking_indicator_scores")
 def indicator_years(conn: duckdb.DuckDBPyConnection, ranking: str, institution: str) -> list[int]:
     rows = conn.execute(
         "SELECT DISTINCT year FROM ranking_indicator_scores WHERE ranking = ? AND institution = ? "
@@ -78,6 +84,7 @@ def indicator_years(conn: duckdb.DuckDBPyConnection, ranking: str, institution: 
     return [r[0] for r in rows]
 
 
+@reads("ranking_indicator_scores")
 def breakdown(
     conn: duckdb.DuckDBPyConnection, ranking: str, year: int, institution: str
 ) -> pd.DataFrame:
@@ -120,6 +127,7 @@ def methodology(conn: duckdb.DuckDBPyConnection, ranking: str, year: int) -> pd.
     ).df()
 
 
+@reads("institutions", "ranking_results")
 def peer_candidates(conn: duckdb.DuckDBPyConnection, ranking: str) -> pd.DataFrame:
     """Institutions of this ranking; Kyrgyz and Central Asian ones, and known peers, first.
 
@@ -143,6 +151,7 @@ def peer_candidates(conn: duckdb.DuckDBPyConnection, ranking: str) -> pd.DataFra
     ).df()
 
 
+@reads("ranking_indicator_scores")
 def peer_scores(
     conn: duckdb.DuckDBPyConnection, ranking: str, year: int, institutions: tuple[str, ...]
 ) -> pd.DataFrame:
@@ -162,6 +171,7 @@ def peer_scores(
     ).df()
 
 
+@reads("ranking_results")
 def edition(conn: duckdb.DuckDBPyConnection, ranking: str, year: int) -> pd.DataFrame:
     """Every institution of one edition: the published rank and overall score."""
     return conn.execute(

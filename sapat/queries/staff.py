@@ -5,6 +5,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from sapat.provenance import reads
 from sapat.queries.measures import DEGREE_SQL
 from sapat.queries.measures import MIN_GROUP as _PRIVACY_FLOOR
 from sapat.queries.quality import faculty_clause
@@ -27,6 +28,7 @@ QUANTILES = {"p10": 0.10, "p25": 0.25, "median": 0.50, "p75": 0.75, "p90": 0.90}
 BOX_MIN = 10
 
 
+@reads("staff_composition", "staff_rating")
 def years(conn: duckdb.DuckDBPyConnection) -> list[int]:
     """Years with staff composition or rating data, newest first."""
     return [r[0] for r in conn.execute(
@@ -34,6 +36,7 @@ def years(conn: duckdb.DuckDBPyConnection) -> list[int]:
     ).fetchall()]  # fmt: skip
 
 
+@reads("staff_composition", "staff_rating")
 def faculties(conn: duckdb.DuckDBPyConnection) -> list[str]:
     """Faculties with staff data."""
     return [r[0] for r in conn.execute(
@@ -57,6 +60,7 @@ _COMPOSITION_SUMS = f"""
 """
 
 
+@reads("staff_composition")
 def composition_by_year(
     conn: duckdb.DuckDBPyConnection, faculty: str | None = None
 ) -> pd.DataFrame:
@@ -69,6 +73,7 @@ def composition_by_year(
     ).df()
 
 
+@reads("staff_composition")
 def composition_by_faculty(conn: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame:
     """Staff by degree and title per faculty in one year."""
     return conn.execute(
@@ -78,6 +83,7 @@ def composition_by_faculty(conn: duckdb.DuckDBPyConnection, year: int) -> pd.Dat
     ).df()
 
 
+@reads("staff_composition")
 def degree_share(
     conn: duckdb.DuckDBPyConnection, year: int, threshold: float = DEFAULT_DEGREE_THRESHOLD
 ) -> pd.DataFrame:
@@ -105,6 +111,7 @@ def degree_share(
     ).df()
 
 
+@reads("staff_rating")
 def rating_years(conn: duckdb.DuckDBPyConnection) -> list[int]:
     """Years of the staff rating, newest first."""
     return [r[0] for r in conn.execute(
@@ -133,6 +140,7 @@ def _parts(min_group: int) -> str:
     )
 
 
+@reads("staff_rating")
 def rating_summary(
     conn: duckdb.DuckDBPyConnection,
     year: int,
@@ -184,6 +192,7 @@ def rating_summary(
     return order.drop(columns=["_rank", "_mean"]).reset_index(drop=True)
 
 
+@reads("staff_rating")
 def rating_trend(
     conn: duckdb.DuckDBPyConnection, faculty: str | None = None, min_group: int = MIN_GROUP
 ) -> pd.DataFrame:
@@ -206,6 +215,7 @@ def rating_trend(
     ).df()
 
 
+@reads("staff_rating")
 def rating_rows(
     conn: duckdb.DuckDBPyConnection, year: int, faculty: str | None = None
 ) -> pd.DataFrame:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from sapat.provenance import reads
 from sapat.queries.measures import MIN_GROUP, SURVEY_SHOWN, SURVEY_WEIGHT
 
 GROUPS = ("students", "staff", "graduates", "employers")
@@ -29,6 +30,7 @@ def _where(faculty: str | None, group: str | None) -> tuple[str, list]:
     return " AND ".join(clauses), params
 
 
+@reads("survey_results")
 def years(conn: duckdb.DuckDBPyConnection) -> list[str]:
     """Academic years with survey results, oldest first."""
     return [r[0] for r in conn.execute(
@@ -36,6 +38,7 @@ def years(conn: duckdb.DuckDBPyConnection) -> list[str]:
     ).fetchall()]  # fmt: skip
 
 
+@reads("survey_results")
 def groups(conn: duckdb.DuckDBPyConnection) -> list[str]:
     """Respondent groups with results, in the usual order."""
     found = {r[0] for r in conn.execute(
@@ -44,6 +47,7 @@ def groups(conn: duckdb.DuckDBPyConnection) -> list[str]:
     return [g for g in GROUPS if g in found]
 
 
+@reads("survey_results")
 def satisfaction(conn: duckdb.DuckDBPyConnection, faculty: str | None = None) -> pd.DataFrame:
     """Mean score (1–5) and share satisfied per academic year and respondent group, of the
     rows of at least ``MIN_RESPONSES`` respondents.
@@ -75,6 +79,7 @@ def satisfaction(conn: duckdb.DuckDBPyConnection, faculty: str | None = None) ->
     ).df()
 
 
+@reads("survey_results")
 def by_faculty(conn: duckdb.DuckDBPyConnection, group: str) -> pd.DataFrame:
     """Mean score per faculty and academic year for one respondent group (blank faculty =
     the university-wide answers, e.g. of employers, are left out; so are rows of fewer than
@@ -91,6 +96,7 @@ def by_faculty(conn: duckdb.DuckDBPyConnection, group: str) -> pd.DataFrame:
     ).df()
 
 
+@reads("survey_results")
 def lowest_questions(
     conn: duckdb.DuckDBPyConnection,
     academic_year: str,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -96,6 +97,40 @@ class DeckContext:
     def named(self, frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
         """A frame for a chart, its faculty ``columns`` as short names (``FacultyNames.named``)."""
         return self.faculties().named(frame, *columns)
+
+    def institution(self, name: object) -> str:
+        """An institution (a partner, a peer, the university) by its name in the deck's
+        language where the warehouse knows one; else as the register spells it."""
+        if not is_text(name):
+            return ""
+        return self.institution_names((name,)).get(name, name)  # type: ignore[arg-type]
+
+    def institution_names(self, spellings: Any) -> dict[str, str]:
+        """Each spelling of ``spellings`` → the name of its institution in the deck's language
+        (``institution_name``), matched through every known spelling (``institution_keys``)."""
+        names = self.cached("institution_names", lambda: _institution_names(self.conn, self.lang))
+        wanted = sorted({s for s in spellings if is_text(s)})
+        if not wanted:
+            return {}
+        rows = self.conn.execute(
+            "SELECT s, k.canonical FROM unnest(CAST($s AS VARCHAR[])) t(s) "
+            "JOIN institution_keys k ON k.key = norm_name(t.s)",
+            {"s": wanted},
+        ).fetchall()
+        found = {spelling: names.get(canonical) for spelling, canonical in rows}
+        # The university as every page names it (identity), whatever the register wrote.
+        found |= {s: self.university for s, c in rows if self.home is not None and c == self.home}
+        return {s: found.get(s) or s for s in wanted}
+
+    def institutions(self, frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+        """``frame`` with its institution ``columns`` named in the deck's language."""
+        if frame.empty:
+            return frame
+        out = frame.copy()
+        for column in columns:
+            named = self.institution_names(out[column])
+            out[column] = [named.get(v, v) if is_text(v) else v for v in out[column]]
+        return out
 
     # -- query results more than one section (or the alerts) reads --------------------------
 
@@ -217,6 +252,44 @@ def university_name(conn: duckdb.DuckDBPyConnection, home: str, lang: str) -> st
     return identity.display_name(conn, lang) or home
 
 
+# A Kyrgyz name of an institution: letters Russian lacks, or a possessive ending
+# (университети); as sapat.identity tells the university's own names apart.
+_KYRGYZ = re.compile(r"[ңөүҢӨҮ]|(?:университети|институту|академиясы|колледжи)\b")
+_CYRILLIC = re.compile(r"[а-яА-ЯёЁ]")
+
+
+def institution_name(name: str, aliases: list[str], lang: str) -> str | None:
+    """An institution's name in ``lang`` among its spellings, None if it has none: English is
+    its own (Latin) name; Russian and Kyrgyz the longest full Cyrillic alias of the language
+    (abbreviations such as КНУ are no name to print)."""
+    if lang == "en":
+        return None if _CYRILLIC.search(name) else name
+    spelled = [a.strip() for a in (name, *aliases) if isinstance(a, str) and a.strip()]
+    full = [a for a in spelled if " " in a and _CYRILLIC.search(a)]
+    kyrgyz = [a for a in full if _KYRGYZ.search(a)]
+    found = kyrgyz if lang == "ky" else [a for a in full if a not in kyrgyz]
+    return max(found, key=len) if found else None
+
+
+def _institution_names(conn: duckdb.DuckDBPyConnection, lang: str) -> dict[str, str]:
+    """Each known institution's name in ``lang``, where it has one (a ``name_<lang>``
+    column of the institutions table, should it hold one, wins over the aliases)."""
+    columns = {
+        r[0]
+        for r in conn.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'institutions'"
+        ).fetchall()
+    }
+    own = f"name_{lang}" if f"name_{lang}" in columns else "NULL"
+    rows = conn.execute(f"SELECT name, aliases, {own} FROM institutions").fetchall()
+    names = {}
+    for name, aliases, named in rows:
+        found = named if is_text(named) else institution_name(name, list(aliases or []), lang)
+        if found:
+            names[name] = found
+    return names
+
+
 # ---------------------------------------------------------------------------------------------
 # Wording
 
@@ -277,13 +350,26 @@ def slide(
     headline: str,
     lines: str | list[str] | tuple[str, ...],
     figure: go.Figure,
+    *,
+    datasets: tuple[str, ...],
+    years: tuple[object, ...] = (),
+    measures: tuple[str, ...] = (),
 ) -> SlideSpec:
-    """A chart slide: the headline made a sentence, the notes one line each."""
+    """A chart slide: the headline made a sentence, the notes one line each; ``datasets``
+    it reads, ``years`` it shows (one, or the first and last) and ``measures`` behind its
+    KPIs make the notes' source block (``content.build_deck``)."""
     text = lines if isinstance(lines, str) else notes(*lines)
     # Numbers Plotly formats itself (axis ticks, d3 formats) in the deck's locale too.
     figure.update_layout(separators=fmt.plotly_separators(ctx.lang))
     return SlideSpec(
-        section=section, title=title, headline=sentence(headline), notes=text, figure=figure
+        section=section,
+        title=title,
+        headline=sentence(headline),
+        notes=text,
+        figure=figure,
+        datasets=tuple(dict.fromkeys(datasets)),
+        measures=tuple(dict.fromkeys(measures)),
+        years=tuple(dict.fromkeys(str(y) for y in years if y is not None and str(y))),
     )
 
 
@@ -299,7 +385,39 @@ def empty_slide(ctx: DeckContext, section: str) -> SlideSpec:
         said,
         (sentence(said), ctx.t("report.empty.notes")),
         fig,
+        datasets=SECTION_DATASETS[section],
+        years=(ctx.year,),
     )
+
+
+# What each section reads, for its no-data slide's source block (the datasets it looked in).
+SECTION_DATASETS: dict[str, tuple[str, ...]] = {
+    "rankings": ("ranking_results", "ranking_indicator_scores", "institutions"),
+    "mobility": ("mobility",),
+    "agreements": ("agreements",),
+    "accreditation": ("programs", "licenses", "accreditations", "action_items"),
+    "quality": ("exam_results", "staff_composition", "graduates", "survey_results"),
+    "kpis": ("kpi_definitions", "kpi_targets", "kpi_values"),
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Typesetting
+
+# A hyphen-minus standing for a minus: at the start, or after a space, bracket or sign, and
+# before a digit; never inside "2024-2025", "1201-1400" or a code such as "AGR-2023-01".
+_ASCII_MINUS = re.compile(r"(^|[\s(\[{:;,/=→~≈<>])-(?=\d)", re.MULTILINE)
+# A minus (from any source) not yet joined to its number.
+_LOOSE_MINUS = re.compile("\u2212(?!\u2060)(?=\\d)")
+MINUS = "\u2212\u2060"  # the minus sign, and a word joiner: no line break after it
+
+
+def typeset(text: str) -> str:
+    """``text`` as the deck prints it: every minus the true sign (U+2212), never split from
+    its number at the end of a line. Babel writes a hyphen-minus in all three locales."""
+    if not text:
+        return text
+    return _LOOSE_MINUS.sub(MINUS, _ASCII_MINUS.sub(lambda m: m.group(1) + MINUS, text))
 
 
 def country(name: object, lang: str) -> str:

@@ -26,7 +26,9 @@ class SlideSpec:
 
     ``figure`` is a Plotly figure built by the same chart functions the pages use; the
     renderer turns it into a picture. ``bullets`` replaces the chart on text slides
-    (risks, summary). ``notes`` holds the numbers behind the chart, for the speaker.
+    (risks, summary). ``notes`` holds the numbers behind the chart, for the speaker, and
+    ends with a block naming its sources (``content.build_deck`` adds it): the ``datasets``
+    the slide reads, the ``measures`` its KPIs are computed from, the ``years`` it shows.
     """
 
     section: str
@@ -35,6 +37,9 @@ class SlideSpec:
     notes: str
     figure: Any | None = None
     bullets: tuple[str, ...] = ()
+    datasets: tuple[str, ...] = ()  # schemas.registry names, declared beside the slide's code
+    measures: tuple[str, ...] = ()  # queries.measures names behind its computed KPIs
+    years: tuple[str, ...] = ()  # what it shows: one year or date, or the first and last
 
 
 @dataclass(frozen=True)

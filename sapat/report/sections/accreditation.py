@@ -97,6 +97,8 @@ def _coverage_slide(ctx: DeckContext) -> SlideSpec:
         headline,
         notes,
         acc_charts.coverage_bars(ctx.named(cov, "group_value"), ctx.lang, "faculty"),
+        datasets=("programs", "licenses", "accreditations", "faculties"),
+        years=(fmt.date(ctx.today, ctx.lang),),
     )
 
 
@@ -135,6 +137,8 @@ def _watch_slide(ctx: DeckContext) -> SlideSpec | None:
         ),
         notes,
         acc_charts.validity_gantt(timeline[keep], ctx.lang, ctx.today),
+        datasets=("licenses", "accreditations", "programs"),
+        years=(fmt.date(ctx.today, ctx.lang),),
     )
 
 
@@ -164,6 +168,8 @@ def _agencies(ctx: DeckContext) -> SlideSpec | None:
         ),
         notes,
         acc_charts.agency_bars(agencies, ctx.lang),
+        datasets=("accreditations",),
+        years=(fmt.date(ctx.today, ctx.lang),),
     )
 
 
@@ -206,6 +212,8 @@ def _actions(ctx: DeckContext) -> SlideSpec | None:
         ),
         notes,
         acc_charts.actions_bar(summary, ctx.lang),
+        datasets=("action_items",),
+        years=(fmt.date(ctx.today, ctx.lang),),
     )
 
 

@@ -41,6 +41,11 @@ def _expiring(ctx: DeckContext) -> pd.DataFrame:
     return ctx.cached("agr_expiring", lambda: agq.expiring(ctx.conn, ctx.today))
 
 
+def _partners(ctx: DeckContext, frame: pd.DataFrame) -> str:
+    """The partners of ``frame``'s agreements, named in the deck's language where known."""
+    return names(ctx, list(ctx.institutions(frame, "partner_institution")["partner_institution"]))
+
+
 def slides(ctx: DeckContext) -> list[SlideSpec]:
     if _countries(ctx).empty:  # no agreement at all
         return []
@@ -73,6 +78,8 @@ def _map(ctx: DeckContext) -> SlideSpec:
         ),
         notes,
         agr_charts.partners_map(countries, ctx.lang),
+        datasets=("agreements",),
+        years=(fmt.date(ctx.today, ctx.lang),),
     )
 
 
@@ -92,6 +99,7 @@ def _types(ctx: DeckContext) -> SlideSpec:
             type=code_label(totals.index[0], ctx.lang),
             count=ctx.n(totals.iloc[0]),
             total=ctx.n(totals.sum()),
+            share=ctx.pct(totals.iloc[0] / totals.sum()),
         ),
     )
     active = types[types["status"] == "active"].groupby("agreement_type")["agreements"].sum()
@@ -99,7 +107,7 @@ def _types(ctx: DeckContext) -> SlideSpec:
     for kind, count in totals.items():
         notes.append(f"{code_label(kind, ctx.lang)}: {ctx.n(count)} ({ctx.n(active.get(kind, 0))})")
     if not this_year.empty:
-        partners = sorted(set(this_year["partner_institution"].astype(str)))
+        partners = sorted(set(ctx.institution_names(this_year["partner_institution"]).values()))
         notes.append(
             ctx.t(
                 "report.notes.signed",
@@ -114,12 +122,14 @@ def _types(ctx: DeckContext) -> SlideSpec:
         headline,
         notes,
         agr_charts.type_status_bar(types, ctx.lang),
+        datasets=("agreements",),
+        years=(ctx.prev, ctx.year),
     )
 
 
 def _use(ctx: DeckContext) -> SlideSpec | None:
     use = agq.utilisation(ctx.conn)
-    use = use[use["academic_year"] <= ctx.year]
+    use = ctx.institutions(use[use["academic_year"] <= ctx.year], "partner_institution")
     if use.empty:
         return None
     per_year = use.groupby("academic_year")["agreement_id"].nunique()
@@ -149,7 +159,7 @@ def _use(ctx: DeckContext) -> SlideSpec | None:
             ctx.t(
                 "report.notes.dormant",
                 years=agq.DORMANT_YEARS,
-                partners=names(ctx, list(dormant["partner_institution"])),
+                partners=_partners(ctx, dormant),
             )
         )
     # What no agreement carries: the rest of the partners' mobility (each counts once).
@@ -169,11 +179,13 @@ def _use(ctx: DeckContext) -> SlideSpec | None:
         headline,
         notes,
         agr_charts.utilisation_heatmap(use, ctx.lang, top=HEATMAP_ROWS),
+        datasets=("agreements", "mobility", "institutions"),
+        years=(use["academic_year"].min(), ctx.year),
     )
 
 
 def _expiring_slide(ctx: DeckContext) -> SlideSpec | None:
-    soon = _expiring(ctx)
+    soon = ctx.institutions(_expiring(ctx), "partner_institution")
     if soon.empty:
         return None
     first = soon.iloc[0]
@@ -199,6 +211,8 @@ def _expiring_slide(ctx: DeckContext) -> SlideSpec | None:
         ),
         notes,
         agr_charts.expiry_timeline(soon, ctx.lang),
+        datasets=("agreements",),
+        years=(fmt.date(ctx.today, ctx.lang),),
     )
 
 
@@ -207,9 +221,9 @@ def risks(ctx: DeckContext) -> list[Risk]:
 
     def detail(alert: oq.Alert) -> str:
         if alert.key == "dormant_agreements":
-            return names(ctx, list(_dormant(ctx)["partner_institution"]))
+            return _partners(ctx, _dormant(ctx))
         if alert.key == "agreements_expiring":
-            return names(ctx, list(_expiring(ctx)["partner_institution"]))
+            return _partners(ctx, _expiring(ctx))
         return ""
 
     return alert_risks(ctx, KEY, detail)

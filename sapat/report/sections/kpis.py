@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pandas as pd
@@ -10,6 +11,7 @@ from sapat import formats as fmt
 from sapat.charts import kpis as kpi_charts
 from sapat.i18n import localized
 from sapat.queries import kpis as kq
+from sapat.queries import measures as msq
 from sapat.queries import overview as oq
 from sapat.report.context import (
     DeckContext,
@@ -21,6 +23,7 @@ from sapat.report.context import (
     slide,
 )
 from sapat.report.spec import SlideSpec
+from schemas.registry import DATASETS
 
 KEY = "kpis"
 
@@ -49,6 +52,30 @@ def _note(ctx: DeckContext, key: str, unit: str | None, row: Any, **label: objec
         target=_value(ctx, row.target, unit),
         status=_status_text(row.status, ctx.lang),
     )
+
+
+# What a KPI slide reads: the definitions, targets and uploaded values, and the tables of
+# the measures its KPIs are computed from.
+KPI_DATASETS = ("kpi_definitions", "kpi_targets", "kpi_values")
+
+
+def _measures(rows: Any) -> tuple[str, ...]:
+    """The measures the KPIs of ``rows`` are computed from (None: uploaded values)."""
+    found = (
+        getattr(r, "measure", None) if not hasattr(r, "get") else r.get("measure") for r in rows
+    )
+    return tuple(dict.fromkeys(m for m in found if isinstance(m, str) and m in msq.MEASURES))
+
+
+def _datasets(ctx: DeckContext, rows: Any) -> tuple[str, ...]:
+    """KPI_DATASETS and the datasets of the measures behind the KPIs of ``rows``: the tables
+    a measure's SQL names (a measure reads one table, or a query over a few)."""
+    rows = list(rows)
+    words: set[str] = set()
+    for measure in _measures(rows):
+        words |= set(re.findall(r"\w+", msq.measure_sql(measure, ctx.today)))
+    tables = [name for name, spec in DATASETS.items() if spec.table in words]
+    return (*KPI_DATASETS, *tables)
 
 
 def slides(ctx: DeckContext) -> list[SlideSpec]:
@@ -110,6 +137,9 @@ def _status(ctx: DeckContext, year: int, card: pd.DataFrame) -> SlideSpec:
         ),
         notes,
         kpi_charts.status_donut(counts, ctx.lang),
+        datasets=_datasets(ctx, (r for _, r in card.iterrows())),
+        years=(year,),
+        measures=_measures(r for _, r in card.iterrows()),
     )
 
 
@@ -161,11 +191,28 @@ def _history(ctx: DeckContext, year: int, row: pd.Series) -> SlideSpec:
         headline,
         notes,
         kpi_charts.kpi_history(history, ctx.lang, name, unit, row["direction"]),
+        datasets=_datasets(ctx, (row,)),
+        years=(history["year"].min(), history["year"].max()) if not history.empty else (year,),
+        measures=_measures((row,)),
     )
 
 
+def _reached(row: Any, direction: str) -> float | None:
+    """The share of its target a faculty reached (1.0: exactly on target), the way the
+    KPI's ``direction`` reads; None without a positive value and target."""
+    value, target = row.value, row.target
+    if not (fmt.is_number(value) and fmt.is_number(target)) or value <= 0 or target <= 0:
+        return None
+    return value / target if direction == "higher_is_better" else target / value
+
+
 def _faculty(ctx: DeckContext, year: int, card: pd.DataFrame) -> SlideSpec | None:
-    """The KPI with the most faculties off target, split by faculty."""
+    """The KPI with the most faculties off target, split by faculty.
+
+    Faculties differ in size: a count (students, staff) says which faculty is largest, not
+    which does best. Percentages are compared as they are; every other unit by the share of
+    its own target each faculty reached; without targets, faculties are not ranked at all.
+    """
     best_pick = None
     split = kq.faculty_codes(ctx.conn, year, ctx.today)
     for _, row in card[card["code"].isin(split)].iterrows():
@@ -180,29 +227,55 @@ def _faculty(ctx: DeckContext, year: int, card: pd.DataFrame) -> SlideSpec | Non
         return None
     off, row, frame, measured = best_pick
     unit, name = row["unit"], _name(row, ctx.lang)
-    ascending = row["direction"] == "lower_is_better"
-    ordered = measured.sort_values(["value", "unit_scope"], ascending=[ascending, True])
-    best, worst = ordered.iloc[0], ordered.iloc[-1]
+    params: dict[str, object] = {
+        "name": name,
+        "year": year,
+        "off": ctx.n(off),
+        "count": ctx.n(len(measured)),
+    }
+    reached = {f.unit_scope: _reached(f, row["direction"]) for f in measured.itertuples()}
+    if unit == "percent":  # a rate already: compared as it is, lower first if better
+        sign = -1 if row["direction"] == "lower_is_better" else 1
+        scores = {f.unit_scope: sign * float(f.value) for f in measured.itertuples()}
+        shown = {f.unit_scope: _value(ctx, f.value, unit) for f in measured.itertuples()}
+        key = "report.kpis.faculty_headline"
+    else:
+        scores = {scope: r for scope, r in reached.items() if r is not None}
+        shown = {scope: ctx.pct(r, 1) for scope, r in scores.items()}
+        key = "report.kpis.faculty_headline_target"
+    # Highest first; faculties of equal score in code order.
+    ranked = sorted(scores, key=lambda scope: (-scores[scope], scope))
+    if len(ranked) >= 2:
+        best, worst = ranked[0], ranked[-1]
+        params |= {
+            "best": ctx.faculty(best),
+            "best_value": shown[best],
+            "worst": ctx.faculty(worst),
+            "worst_value": shown[worst],
+        }
+    else:
+        key = "report.kpis.faculty_off"
     notes = [kpi_charts.direction_label(row["direction"], ctx.lang)]
     for f in frame.itertuples():
-        notes.append(_note(ctx, "report.notes.kpi", unit, f, name=ctx.faculty(f.unit_scope)))
+        share = reached.get(f.unit_scope)
+        line = (
+            "report.notes.kpi_reached"
+            if unit != "percent" and share is not None
+            else "report.notes.kpi"
+        )
+        notes.append(
+            _note(ctx, line, unit, f, name=ctx.faculty(f.unit_scope), share=ctx.pct(share, 1))
+        )
     return slide(
         ctx,
         KEY,
         ctx.t("report.kpis.faculty_title", name=name, year=year),
-        ctx.t(
-            "report.kpis.faculty_headline",
-            name=name,
-            year=year,
-            best=ctx.faculty(best["unit_scope"]),
-            best_value=_value(ctx, best["value"], unit),
-            worst=ctx.faculty(worst["unit_scope"]),
-            worst_value=_value(ctx, worst["value"], unit),
-            off=ctx.n(off),
-            count=ctx.n(len(measured)),
-        ),
+        ctx.t(key, **params),
         notes,
         kpi_charts.faculty_bars(ctx.named(frame), ctx.lang, unit, year=year),
+        datasets=(*_datasets(ctx, (row,)), "faculties"),
+        years=(year,),
+        measures=_measures((row,)),
     )
 
 

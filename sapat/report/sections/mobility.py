@@ -97,6 +97,8 @@ def _trend(ctx: DeckContext, years: tuple[str, ...]) -> SlideSpec:
         headline,
         notes,
         mob_charts.trend_chart(trend, ctx.lang),
+        datasets=("mobility",),
+        years=(years[0], years[-1]),
     )
 
 
@@ -105,6 +107,8 @@ def _map(ctx: DeckContext, flt: mq.MobilityFilter) -> SlideSpec | None:
     if countries.empty:
         return None
     top = countries.iloc[0]
+    # The largest partner country by its share of the participants with a partner country.
+    total = int(countries["participants"].sum())
     notes = [ctx.t("report.notes.countries", year=ctx.year)]
     for row in countries.head(NOTES_ROWS).itertuples():
         notes.append(
@@ -126,9 +130,13 @@ def _map(ctx: DeckContext, flt: mq.MobilityFilter) -> SlideSpec | None:
             countries=ctx.n(_headline(ctx).set_index("measure").at["countries", "value"]),
             country=country(top["partner_country"], ctx.lang),
             count=ctx.n(top["participants"]),
+            total=ctx.n(total),
+            share=ctx.pct(top["participants"] / total) if total else fmt.DASH,
         ),
         notes,
         mob_charts.country_map(countries, ctx.lang),
+        datasets=("mobility",),
+        years=(ctx.year,),
     )
 
 
@@ -157,6 +165,8 @@ def _programs(ctx: DeckContext, flt: mq.MobilityFilter) -> SlideSpec | None:
         ),
         notes,
         mob_charts.dimension_bar(frame, ctx.lang, "program"),
+        datasets=("mobility",),
+        years=(ctx.year,),
     )
 
 
@@ -198,6 +208,8 @@ def _credits(ctx: DeckContext, flt: mq.MobilityFilter) -> SlideSpec | None:
         headline,
         notes,
         mob_charts.recognition_bar(ctx.named(frame, "group"), ctx.lang),
+        datasets=("mobility", "faculties"),
+        years=(ctx.year,),
     )
 
 

@@ -203,6 +203,8 @@ def _rates(ctx: DeckContext) -> SlideSpec | None:
         quality_charts.pass_rate_trend(
             rates, ctx.lang, ctx.t("quality.chart.trend", unit=ctx.university)
         ),
+        datasets=("exam_results",),
+        years=(rates["academic_year"].min(), ctx.year),
     )
 
 
@@ -263,6 +265,8 @@ def _drops(ctx: DeckContext, drops: pd.DataFrame) -> SlideSpec:
         ),
         notes,
         fig,
+        datasets=("exam_results", "programs", "faculties"),
+        years=(ctx.prev, ctx.year),
     )
 
 
@@ -300,6 +304,8 @@ def _faculties(ctx: DeckContext) -> SlideSpec | None:
             "faculty",
             ctx.t("quality.chart.by_faculty", year=ctx.year),
         ),
+        datasets=("exam_results", "faculties"),
+        years=(ctx.year,),
     )
 
 
@@ -356,11 +362,22 @@ def _staff(ctx: DeckContext) -> SlideSpec | None:
                 status=ctx.t(f"report.quality.{status}"),
             )
         )
-    notes += _rating_notes(ctx)
+    rating = _rating_notes(ctx)
+    notes += rating
     fig = staff_charts.degree_share_bars(
         ctx.named(shares), ctx.lang, threshold, ctx.t("staff.chart.degree_share", year=year)
     )
-    return slide(ctx, KEY, ctx.t("report.quality.staff_title"), join(ctx, lead, tail), notes, fig)
+    rated = ("staff_rating",) if rating else ()
+    return slide(
+        ctx,
+        KEY,
+        ctx.t("report.quality.staff_title"),
+        join(ctx, lead, tail),
+        notes,
+        fig,
+        datasets=("staff_composition", "faculties", *rated),
+        years=(year - 1, year) if fmt.is_number(before) else (year,),
+    )
 
 
 def _rating_notes(ctx: DeckContext) -> list[str]:
@@ -451,7 +468,17 @@ def _graduates(ctx: DeckContext) -> SlideSpec | None:
     notes.append(translate("ui.quality_employment_note", ctx.lang))
     notes += _survey_notes(ctx)
     fig = quality_charts.graduates_trend(grads, ctx.lang, ctx.t("quality.chart.graduates"))
-    return slide(ctx, KEY, ctx.t("report.quality.graduates_title"), headline, notes, fig)
+    surveyed = ("survey_results",) if not _satisfaction(ctx).empty else ()
+    return slide(
+        ctx,
+        KEY,
+        ctx.t("report.quality.graduates_title"),
+        headline,
+        notes,
+        fig,
+        datasets=("graduates", *surveyed),
+        years=(grads["academic_year"].min(), ctx.year),
+    )
 
 
 def _satisfaction(ctx: DeckContext) -> pd.DataFrame:
@@ -499,6 +526,8 @@ def _surveys(ctx: DeckContext) -> SlideSpec | None:
         ctx.t("report.quality.surveys_headline", year=ctx.year, groups=groups),
         _survey_notes(ctx),
         survey_charts.satisfaction_trend(sat, ctx.lang, ctx.t("surveys.chart.trend")),
+        datasets=("survey_results",),
+        years=(sat["academic_year"].min(), ctx.year),
     )
 
 

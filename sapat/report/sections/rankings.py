@@ -24,6 +24,9 @@ from sapat.report.spec import SlideSpec
 
 KEY = "rankings"
 PEERS = 4  # regional peers beside the university on the peers slide
+# The published tables, and the institutions that tell the university and its peers by
+# name (in the deck's language) and region.
+RANKING_DATASETS = ("ranking_results", "institutions")
 
 
 def _label(code: str, lang: str) -> str:
@@ -115,7 +118,9 @@ def _position(
         ctx.t("report.rankings.lead_title", ranking=label),
         _rank_sentence(ctx, row),
         notes,
-        rank_charts.rank_history(hist, ctx.lang, ctx.home),
+        rank_charts.rank_history(ctx.institutions(hist, "institution"), ctx.lang, ctx.university),
+        datasets=RANKING_DATASETS,
+        years=(hist["year"].min(), hist["year"].max()),
     )
 
 
@@ -186,6 +191,8 @@ def _indicators(ctx: DeckContext, codes: list[str]) -> SlideSpec | None:
         headline,
         notes,
         rank_charts.indicator_scores(scored, ctx.lang),
+        datasets=("ranking_indicator_scores", "institutions"),
+        years=(edition,),
     )
 
 
@@ -211,7 +218,7 @@ def _peers(ctx: DeckContext, code: str, lead_row: Any) -> SlideSpec | None:
     place = int((shown["rank_low"].astype(float) < home_low).sum()) + 1
     label = _label(code, ctx.lang)
     notes = [ctx.t("report.notes.peers", ranking=label, edition=edition)]
-    for row in shown.itertuples():
+    for row in ctx.institutions(shown, "institution").itertuples():
         notes.append(f"{row.institution}: {row.rank_display}")
     return slide(
         ctx,
@@ -225,7 +232,9 @@ def _peers(ctx: DeckContext, code: str, lead_row: Any) -> SlideSpec | None:
             count=ctx.n(len(shown)),
         ),
         notes,
-        rank_charts.rank_history(frame, ctx.lang, ctx.home),
+        rank_charts.rank_history(ctx.institutions(frame, "institution"), ctx.lang, ctx.university),
+        datasets=RANKING_DATASETS,
+        years=(frame["year"].min(), frame["year"].max()),
     )
 
 
