@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
@@ -31,6 +32,16 @@ __all__ = [
 DASH = "—"  # a value that is not there
 # The minus sign (U+2212) and a word joiner: never a hyphen, never left alone at a line's end.
 MINUS = "\u2212\u2060"
+# Thousands in ky and ru are grouped with a narrow no-break space (U+202F), as Russian
+# typography sets them; babel's data gives a full no-break space.
+NARROW_GROUP = {"ky": "\u202f", "ru": "\u202f"}
+_GROUPED = re.compile(r"(?<=\d)[\u00a0\u202f ](?=\d{3})")
+
+
+def _grouped(text: str, lang: str) -> str:
+    """``text`` with the language's group sign between digits."""
+    narrow = NARROW_GROUP.get(lang)
+    return _GROUPED.sub(narrow, text) if narrow else text
 
 
 def is_number(value: object) -> bool:
@@ -72,7 +83,7 @@ def number(value: object, lang: str, decimals: int = 0) -> str:
         return DASH
     rounded = _round(float(value), decimals)
     # format_decimal() with the pattern and locale parsed once: a deck formats thousands.
-    text = _number_pattern(decimals).apply(abs(rounded), _locale(lang))
+    text = _grouped(_number_pattern(decimals).apply(abs(rounded), _locale(lang)), lang)
     return MINUS + text if rounded < 0 else text
 
 
@@ -94,7 +105,7 @@ def percent(fraction: object, lang: str, decimals: int = 0) -> str:
     if decimals > 0:
         pattern = pattern.replace("#,##0", _pattern(decimals), 1)
     value = _round(float(fraction) * 100, decimals) / 100
-    text = format_percent(abs(value), pattern, locale=lang)
+    text = _grouped(format_percent(abs(value), pattern, locale=lang), lang)
     return MINUS + text if value < 0 else text
 
 
@@ -131,8 +142,11 @@ def money(value: object, currency: str, lang: str) -> str:
         return DASH
     pattern = _locale(lang).currency_formats["standard"].pattern.split(";")[0]
     pattern = pattern.replace("#,##0.00", "#,##0")
-    return format_currency(
-        _round(float(value), 0), currency, pattern, locale=lang, currency_digits=False
+    return _grouped(
+        format_currency(
+            _round(float(value), 0), currency, pattern, locale=lang, currency_digits=False
+        ),
+        lang,
     )
 
 
@@ -152,6 +166,6 @@ def listing(items: list[str], lang: str) -> str:
 
 
 def plotly_separators(lang: str) -> str:
-    """Plotly's ``layout.separators`` for the locale: decimal sign, then group sign (",\xa0")."""
+    """Plotly's ``layout.separators`` for the locale: decimal sign, then group sign (",\u202f")."""
     symbols = _locale(lang).number_symbols["latn"]
-    return symbols["decimal"] + symbols["group"]
+    return symbols["decimal"] + NARROW_GROUP.get(lang, symbols["group"])

@@ -34,8 +34,9 @@ def _dataset_line(found: dict) -> str:
     parts = ["**" + t(f"dataset.{found['dataset']}") + "**"]
     years = found["years"]
     if years:
-        first, last = years
-        parts.append(str(first) if first == last else t("source.years", first=first, last=last))
+        # Academic years are told whole (2024-2025), as every page writes them.
+        first, last = (f"{y}-{y + 1}" if found.get("academic") else str(y) for y in years)
+        parts.append(first if first == last else t("source.years", first=first, last=last))
     parts.append(t("source.rows", rows=number(found["rows"], lang())))
     return " · ".join(parts)
 

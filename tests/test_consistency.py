@@ -23,7 +23,7 @@ from streamlit.testing.v1 import AppTest
 
 from pipelines.demo import build_demo
 from sapat import db
-from sapat.i18n import LANGUAGES, catalog, code_label, localized
+from sapat.i18n import LANGUAGES, catalog, code_label, localized, translate
 from sapat.queries import accreditation as acq
 from sapat.queries import agreements as agq
 from sapat.queries import kpis as kq
@@ -37,7 +37,7 @@ from tests.conftest import app_test
 TODAY = dt.date.today()
 # A number as the pages and the deck write it in any language: digits grouped by (narrow)
 # no-break spaces or commas, a decimal point or comma, a sign (hyphen or U+2212), a percent.
-NUMBER = r"[−+-]?\d(?:[\d\u00a0\u202f\u2009.,]*\d)?(?:[\u00a0\u202f\u2009]?%)?"
+NUMBER = r"[−+-]?\u2060?\d(?:[\d\u00a0\u202f\u2009.,]*\d)?(?:[\u00a0\u202f\u2009]?%)?"
 SPACES = ("\u00a0", "\u202f", "\u2009")
 
 
@@ -57,7 +57,7 @@ class Shown:
 
 def number(text: str, lang: str) -> Shown:
     """A number written in ``lang`` (1 234,5 % in ky and ru, 1,234.5% in en) as a Shown."""
-    s = text.strip().replace("\u2212", "-").rstrip("%")
+    s = text.strip().replace("\u2212", "-").replace("\u2060", "").rstrip("%")
     for space in SPACES:
         s = s.replace(space, "")
     s = s.replace(",", ".") if lang in ("ky", "ru") else s.replace(",", "")
@@ -68,10 +68,20 @@ def read(text: str, key: str, lang: str, numbers: tuple[str, ...], **fixed: obje
     """The numbers a sentence of catalog ``key`` was written with, read back out of ``text``
     ({} when no sentence of that kind is there). ``fixed``: placeholders whose words are known."""
     template, pattern, pos, seen = catalog(lang)[key], "", 0, set()
-    for m in re.finditer(r"\{(\w+)\}", template):
+    plurals: dict[str, list[str]] = {}  # a plural's number is in one of its forms' groups
+    for m in re.finditer(r"\{(\w+)(?::plural:([^{}]*))?\}", template):
         pattern += re.escape(template[pos : m.start()])
-        name = m.group(1)
-        if name in fixed:
+        name, forms = m.group(1), m.group(2)
+        if forms is not None:
+            # "{count:plural:one=# row|other=# rows}": any of the forms, "#" the number.
+            alternatives = []
+            for i, form in enumerate(f.split("=", 1)[1] for f in forms.split("|")):
+                group = f"{name}__{i}"
+                if "#" in form:
+                    plurals.setdefault(name, []).append(group)
+                alternatives.append(re.escape(form).replace("\\#", f"(?P<{group}>{NUMBER})"))
+            pattern += "(?:" + "|".join(alternatives) + ")"
+        elif name in fixed:
             pattern += re.escape(str(fixed[name]))
         elif name in numbers:
             pattern += f"(?P={name})" if name in seen else f"(?P<{name}>{NUMBER})"
@@ -82,7 +92,15 @@ def read(text: str, key: str, lang: str, numbers: tuple[str, ...], **fixed: obje
     pattern += re.escape(template[pos:])
     # sentence() capitalises a sentence's first letter: the case of the words may differ.
     found = re.search(pattern, text, re.IGNORECASE)
-    return {n: number(found.group(n), lang) for n in numbers} if found else {}
+    if not found:
+        return {}
+
+    def value(name: str) -> str:
+        if name in plurals:
+            return next(found.group(g) for g in plurals[name] if found.group(g) is not None)
+        return found.group(name)
+
+    return {n: number(value(n), lang) for n in numbers}
 
 
 @dataclass
@@ -97,7 +115,7 @@ class Views:
     decks: dict[str, DeckSpec] = field(default_factory=dict)
 
     def t(self, key: str, lang: str | None = None, **params: object) -> str:
-        return catalog(lang or self.lang)[key].format(**params)
+        return translate(key, lang or self.lang, **params)
 
     def metric(self, page: str, label: str, part: str = "value") -> Shown | None:
         for m in self.pages[page].metric:

@@ -138,7 +138,8 @@ def test_kpi_scorecard_downloads(demo_db, env_db, deferred):
     env_db(demo_db)
     at = open_page("pages/kpis.py")
     year = at.selectbox(key="kpi_year").value
-    check_downloads(at, deferred, [EN["download.kpi_scorecard"].format(year=year)])
+    names = [EN["download.kpi_scorecard"].format(year=year)]
+    check_downloads(at, deferred, [*names, EN["scorecard.download"].format(year=year)])
 
 
 @pytest.mark.parametrize(
@@ -341,8 +342,8 @@ table(frame.set_index("name"), "static", "static", static=True)
 @pytest.mark.parametrize(
     ("lang", "counts", "scores"),
     [
-        ("ru", ["690", "—", "12\xa0345"], ["11,6", "12,0", "—"]),
-        ("ky", ["690", "—", "12\xa0345"], ["11,6", "12,0", "—"]),
+        ("ru", ["690", "—", "12\u202f345"], ["11,6", "12,0", "—"]),
+        ("ky", ["690", "—", "12\u202f345"], ["11,6", "12,0", "—"]),
         ("en", ["690", "—", "12,345"], ["11.6", "12.0", "—"]),
     ],
 )

@@ -27,7 +27,7 @@ def test_negative_numbers_take_the_minus_sign_in_every_language():
     from sapat.formats import MINUS, number, percent, signed_number, signed_percent
 
     assert MINUS == "\u2212\u2060"
-    assert number(-1234.56, "ru", 1) == MINUS + "1\xa0234,6"
+    assert number(-1234.56, "ru", 1) == MINUS + "1\u202f234,6"
     assert number(-1234.56, "en", 1) == MINUS + "1,234.6"
     assert percent(-0.3125, "ky", 1) == MINUS + "31,3%"
     assert signed_number(-3, "en") == MINUS + "3"

@@ -119,7 +119,7 @@ def test_plural_forms_follow_russian():
         11: "11 программ",
         111: "111 программ",
     }
-    assert plural(1234, forms, "ru") == "1\xa0234 программы"  # the number as Russian writes it
+    assert plural(1234, forms, "ru") == "1\u202f234 программы"  # the number as Russian writes it
 
 
 def test_plural_forms_follow_english_and_kyrgyz():

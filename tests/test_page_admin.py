@@ -64,9 +64,7 @@ def test_a_missing_name_is_refused_in_the_users_language(db_path, env_db):
     conn.close()
 
 
-def test_before_the_university_is_set_the_form_offers_the_names_the_header_shows(
-    db_path, env_db
-):
+def test_before_the_university_is_set_the_form_offers_the_names_the_header_shows(db_path, env_db):
     conn = db.connect(db_path)
     aliases = ["Ош мамлекеттик университети", "Ошский государственный университет", "ОшМУ"]
     insert(conn, "institutions", name="Osh State University", aliases=aliases, is_home=True)

@@ -31,7 +31,13 @@ def _upload(conn, name: str, data: bytes, user: str):
 
 def test_an_empty_dataset_has_no_rows_years_or_uploads(conn):
     [found] = pvq.dataset_sources(conn, ("mobility",))
-    assert found == {"dataset": "mobility", "rows": 0, "years": [], "batches": []}
+    assert found == {
+        "dataset": "mobility",
+        "rows": 0,
+        "years": [],
+        "academic": True,
+        "batches": [],
+    }
 
 
 def test_the_uploads_that_last_changed_the_rows_newest_first(conn):
@@ -39,7 +45,7 @@ def test_the_uploads_that_last_changed_the_rows_newest_first(conn):
     second = _upload(conn, "spring.xlsx", _mobility(3, 4), "bakyt")
     [found] = pvq.dataset_sources(conn, ("mobility",))
     assert found["rows"] == 4
-    assert found["years"] == [2023, 2025]
+    assert found["years"] == [2023, 2025] and found["academic"]
     batches = [
         (b["batch_id"], b["file_name"], b["uploaded_by"], b["rows"]) for b in found["batches"]
     ]

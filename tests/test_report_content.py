@@ -29,6 +29,7 @@ from sapat.settings import degree_threshold
 TODAY = dt.date(2026, 11, 21)  # the demo data's own "today"
 YEAR = "2025-2026"  # the demo's latest academic year
 NBSP = "\xa0"
+NARROW = "\u202f"  # the group sign between digits in ky and ru
 # A catalog key left in a text: a known prefix, a dot, a code.
 RAW_KEY = re.compile(
     r"\b(?:report|ui|code|alert|kpis|mobility|accreditation|agreements|indicator|"
@@ -41,8 +42,8 @@ RAW_KEY = re.compile(
 
 def test_numbers_use_each_locales_separators():
     assert fmt.number(34560.45, "en", 1) == "34,560.5"
-    assert fmt.number(34560.45, "ru", 1) == f"34{NBSP}560,5"
-    assert fmt.number(34560.45, "ky", 1) == f"34{NBSP}560,5"
+    assert fmt.number(34560.45, "ru", 1) == f"34{NARROW}560,5"
+    assert fmt.number(34560.45, "ky", 1) == f"34{NARROW}560,5"
     assert fmt.number(291, "en") == "291"
     assert fmt.number(2.5, "en") == "3"  # half away from zero, as people round
     assert fmt.number(None, "ru") == fmt.number(float("nan"), "ru") == "—"
@@ -70,10 +71,10 @@ def test_dates_and_money_in_each_locale():
     assert fmt.date(dt.datetime(2026, 5, 4, 13, 0), "en") == "May 4, 2026"
     assert fmt.date(None, "en") == "—"
     assert fmt.money(1185000, "USD", "en") == "$1,185,000"
-    assert fmt.money(1185000, "USD", "ru") == f"1{NBSP}185{NBSP}000{NBSP}$"
+    assert fmt.money(1185000, "USD", "ru") == f"1{NARROW}185{NARROW}000{NBSP}$"
     assert fmt.listing(["a", "b", "c"], "ky") == "a, b жана c"
     assert fmt.plotly_separators("en") == ".,"
-    assert fmt.plotly_separators("ru") == fmt.plotly_separators("ky") == f",{NBSP}"
+    assert fmt.plotly_separators("ru") == fmt.plotly_separators("ky") == f",{NARROW}"
 
 
 # --- the demo deck ---------------------------------------------------------------------------
@@ -390,7 +391,7 @@ def _quality(deck: DeckSpec) -> list:
 
 def _plain(text: str) -> str:
     """Text with its no-break spaces as plain ones: '+0.4\xa0pp' is '+0.4 pp' to read."""
-    return text.replace(NBSP, " ")
+    return text.replace(NBSP, " ").replace(NARROW, " ")
 
 
 def _pp(value: str, lang: str) -> str:

@@ -25,6 +25,7 @@ UNKNOWN_COLOR = "#9E9E9E"
 VALUE_LINE_COLOR = "#1F4E79"
 TARGET_COLOR = "#555555"
 _MARGIN = {"l": 10, "r": 10, "t": 60, "b": 10}
+_LEGEND_WIDTH = 340  # pixels of a KPI chart (half a laptop screen) its legend takes a row
 # Plotly (d3) number formats per KPI unit: (format, tick prefix, tick suffix).
 # Percent KPIs are stored as 0–100, so they get a '%' suffix, never a d3 '%' format.
 _UNIT_FORMATS: dict[str, tuple[str, str, str]] = {
@@ -163,11 +164,11 @@ def _layout(
     note = 0
     if any(a.name == "direction" for a in fig.layout.annotations):
         note = 20
-        legend = 20 * legend_rows(names) + 6 if names else 0
+        legend = 20 * legend_rows(names, _LEGEND_WIDTH) + 6 if names else 0
         fig.update_annotations(selector={"name": "direction"}, yshift=legend + 2)
     fig.update_layout(
         height=380,
-        margin={**_MARGIN, "t": top_margin(title, names) + note},
+        margin={**_MARGIN, "t": top_margin(title, names, _LEGEND_WIDTH) + note},
         title=_title(title),
         legend=LEGEND_ABOVE_RIGHT,
         xaxis_title=x_title,

@@ -29,12 +29,19 @@ def _year_expression(dataset: str) -> str | None:
     return f'year("{date_column}")' if date_column else None
 
 
+def _academic(dataset: str) -> bool:
+    """Whether a dataset's years are academic years (2024 is 2024-2025)."""
+    kinds = [c.kind for c in DATASETS[dataset].columns if c.kind in _YEAR_KINDS]
+    return bool(kinds) and kinds[0] == "academic_year"
+
+
 def dataset_sources(conn: duckdb.DuckDBPyConnection, datasets: tuple[str, ...]) -> list[dict]:
     """For each dataset: rows in the warehouse, the years they cover, and the last uploads
     (newest first, at most LAST_UPLOADS) whose rows are still there — the uploads that last
     changed the rows a figure is computed from.
 
-    Each item: {"dataset", "rows", "years": [first, last] or [], "batches": [{"batch_id",
+    Each item: {"dataset", "rows", "years": [first, last] or [], "academic" (the years are
+    academic years, told by their first calendar year), "batches": [{"batch_id",
     "file_name", "uploaded_by", "uploaded_at", "rows"}]}.
     """
     out = []
@@ -55,6 +62,7 @@ def dataset_sources(conn: duckdb.DuckDBPyConnection, datasets: tuple[str, ...]) 
                 "dataset": dataset,
                 "rows": int(rows),
                 "years": [int(first), int(last)] if first is not None else [],
+                "academic": _academic(dataset),
                 "batches": [
                     {
                         "batch_id": int(b[0]),
