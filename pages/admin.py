@@ -6,6 +6,7 @@ import streamlit as st
 from sapat import auth, backup, db, identity
 from sapat.display import format_date
 from sapat.downloads import table
+from sapat.formats import number
 from sapat.i18n import LANGUAGE_NAMES, has, translate
 from sapat.queries import uploads as uq
 from sapat.web import cursor, entry_guard, lang, restore_from, t, uploader_hint
@@ -203,7 +204,7 @@ with backup_tab:
             t(
                 "admin.backup_done",
                 file=taken.path.name,
-                size=f"{taken.size_bytes / 2**20:.1f}",
+                size=number(taken.size_bytes / 2**20, lang(), 1),
                 version=taken.data_version,
             )
         )

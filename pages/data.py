@@ -8,7 +8,7 @@ from pipelines.loader import RollbackRefused, rollback
 from pipelines.problems import FileRejected
 from pipelines.template import template_bytes
 from sapat import auth, db
-from sapat.display import format_date
+from sapat.display import format_date, plain
 from sapat.downloads import file_stem, table
 from sapat.i18n import translate
 from sapat.queries import uploads as uq
@@ -34,15 +34,6 @@ BATCH_PARAM = "batch"  # ?batch=<id>: the History tab opens with that upload cho
 
 def dataset_label(name: str) -> str:
     return translate(f"dataset.{name}", language)
-
-
-def plain(text: str) -> str:
-    """User-supplied text (file names) shown as text, never as Markdown or HTML."""
-    return (
-        text.replace("\\", "\\\\")
-        .replace("<", "&lt;")
-        .translate({ord(c): "\\" + c for c in "*_`[]#|~$"})
-    )
 
 
 def many_files_table(checks: list) -> pd.DataFrame:

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from sapat import auth, db
+from sapat.display import plain
 from sapat.downloads import table
 from sapat.i18n import code_label
 from sapat.ranking_import import commit_ranking, preview_ranking, propose_file
@@ -55,16 +56,6 @@ def _edition(proposal, key: str) -> tuple[int | None, bool]:
     source = proposal.year_source if proposal.year is not None else "none"
     st.caption(t(f"{PREFIX}.edition_from_{source}"))
     return (int(year) if year is not None else None), year is not None
-
-
-def plain(text: object) -> str:
-    """Text from the file (names) shown as text, never as Markdown or HTML."""
-    return (
-        str(text)
-        .replace("\\", "\\\\")
-        .replace("<", "&lt;")
-        .translate({ord(c): "\\" + c for c in "*_`[]#|~$"})
-    )
 
 
 def _proposals(preview, key: str) -> dict[str, str]:

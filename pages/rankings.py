@@ -6,9 +6,9 @@ import streamlit as st
 from sapat.charts import agency_data as agency_charts
 from sapat.charts import rankings as charts
 from sapat.countries import country_name
-from sapat.display import rank_delta
+from sapat.display import rank_delta, score_change
 from sapat.downloads import table
-from sapat.formats import number, signed_number
+from sapat.formats import number, percent, signed_number
 from sapat.i18n import code_label
 from sapat.queries import agency_data as adq
 from sapat.queries import rankings as rq
@@ -242,14 +242,15 @@ if whatif_tab.open:
             after = weighted_score(scores, weights)
             position = estimate_position(after, query(rq.edition, ranking, year))
             a, b = results.columns(2)
+            change = score_change(after, before, lang())
             # An estimate from the edition's published scores and positions.
             whatif_source = card_help((rq.breakdown, rq.edition))
             a.metric(
                 t("ui.whatif_score"),
                 number(after, lang(), 1),
-                delta=f"{after - before:+.1f}"
-                if after is not None and before is not None
-                else None,
+                delta=change.text,
+                delta_color=change.color,
+                delta_arrow=change.arrow,
                 border=True,
                 help=whatif_source,
             )
@@ -298,9 +299,11 @@ if agency_tab.open:
             changes = query(adq.jumps, int(year), threshold)
             flagged = changes[changes["flagged"]]
             if flagged.empty:
-                st.success(t("ui.agency_none_flagged", percent=f"{threshold:.0%}"))
+                st.success(t("ui.agency_none_flagged", percent=percent(threshold, lang())))
             else:
-                st.warning(t("ui.agency_flagged", count=len(flagged), percent=f"{threshold:.0%}"))
+                st.warning(
+                    t("ui.agency_flagged", count=len(flagged), percent=percent(threshold, lang()))
+                )
             chart(st, agency_charts.jumps_bar(changes, lang()), "agency_jumps", source=adq.jumps)
             table(
                 pd.DataFrame(

@@ -48,6 +48,23 @@ def change_delta(now: int, before: int | None, lang: str) -> Delta:
     return Delta(text)
 
 
+def score_change(now: float | None, before: float | None, lang: str) -> Delta:
+    """A score against another (a what-if against the published one), one decimal.
+
+    Coloured and drawn by its sign here: the minus sign (U+2212) the number is written with
+    is not the "-" Streamlit reads a delta's direction from.
+    """
+    if now is None or before is None:
+        return Delta(None)
+    change = round(now - before, 1)
+    text = signed_number(change, lang, 1)
+    if change > 0:
+        return Delta(text, "green", "up")
+    if change < 0:
+        return Delta(text, "red", "down")
+    return Delta(text)
+
+
 def share(part: int, total: int, lang: str = "en") -> str:
     """``part`` of ``total`` as a whole percentage the language writes: 31% (en), 31 % (ru)."""
     return percent(part / total, lang) if total else DASH
@@ -183,3 +200,14 @@ def styled(
         )
         styler = styler.format(fmt, subset=pd.IndexSlice[:, [label]])
     return styler
+
+
+def plain(text: object) -> str:
+    """User-supplied text (file names, accounts, names read from a file) shown as text,
+    never as Markdown or HTML."""
+    return (
+        str(text)
+        .replace("\\", "\\\\")
+        .replace("<", "&lt;")
+        .translate({ord(c): "\\" + c for c in "*_`[]#|~$"})
+    )

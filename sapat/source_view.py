@@ -7,7 +7,7 @@ from typing import Any
 import streamlit as st
 
 from sapat import auth
-from sapat.display import format_date
+from sapat.display import format_date, plain
 from sapat.formats import number
 from sapat.provenance import Source, SourceLike, source_of
 from sapat.queries import provenance as pvq
@@ -17,16 +17,6 @@ DATA_PAGE = "pages/data.py"
 HISTORY_TAB = "data.tab_history"  # ?tab= of the Data page (web.lazy_tabs)
 BATCH_PARAM = "batch"  # ?batch= of the Data page's History tab
 POPOVER_KEY = "src_"  # a source popover's key: its figure's key after this
-
-
-def plain(text: object) -> str:
-    """User-supplied text (file names, accounts) shown as text, never as Markdown or HTML."""
-    return (
-        str(text)
-        .replace("\\", "\\\\")
-        .replace("<", "&lt;")
-        .translate({ord(c): "\\" + c for c in "*_`[]#|~$"})
-    )
 
 
 def _dataset_line(found: dict) -> str:

@@ -377,6 +377,8 @@ def card(
         from sapat import source_view
 
         help = source_view.card_help(source, help)
+    if value is None or (isinstance(value, float) and value != value):
+        value = "—"  # a missing figure, never "None" or "nan"
     column.metric(
         label,
         value,
@@ -399,7 +401,10 @@ STYLE = """
 .block-container {padding-top: 2.2rem; padding-bottom: 1rem;}
 [data-testid="stMetric"] .stMarkdownEllipsis p {white-space: normal; overflow: visible; text-overflow: clip; line-height: 1.25;}
 [data-testid="stMetricLabel"] > div {overflow: visible;}
-[data-testid="stMetricLabel"] p {font-size: 0.8rem; word-break: normal; overflow-wrap: normal;}
+[data-testid="stMetricLabel"] p {font-size: 0.8rem; word-break: normal; overflow-wrap: anywhere; hyphens: manual;}
+/* A word longer than a card (Kyrgyz "Аккредиттелген") breaks at its soft hyphen rather than
+   being cut with an ellipsis. */
+[data-testid="stMetricLabel"] .stMarkdownEllipsis {overflow: visible; text-overflow: clip; white-space: normal;}
 [data-testid="stMetricValue"] {font-size: 1.45rem;}
 [data-testid="stMetricValue"] .stMarkdownEllipsis p {white-space: nowrap;}
 /* A figure's source (source_view.popover): a quiet line tucked under its chart. */
@@ -427,6 +432,11 @@ STYLE = """
   [data-testid="stHorizontalBlock"] {display: flex !important; flex-wrap: nowrap !important;}
   [data-testid="stHorizontalBlock"] > [data-testid="stColumn"] {width: auto !important; min-width: 0 !important;}
   .js-plotly-plot, .stPlotlyChart {max-width: 100% !important; overflow: hidden;}
+  /* Paper is shorter than a screen: tighter gaps keep a page's cards and first charts
+     together rather than leaving the first page mostly blank. */
+  [data-testid="stVerticalBlock"] {gap: 0.45rem !important;}
+  [data-testid="stMetric"] {padding: 0.35rem 0.6rem !important;}
+  h1, h2 {padding-top: 0 !important; padding-bottom: 0.3rem !important;}
 }
 </style>
 """

@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 import pytest
 
 from sapat.charts import accreditation as ch
+from sapat.formats import percent
 from sapat.i18n import LANGUAGES, catalog, code_label, translate
 from sapat.queries.accreditation import EXPIRY, ITEM_KINDS
 
@@ -147,7 +148,7 @@ def test_coverage_bars_by_faculty(lang):
     assert list(fig.layout.yaxis.categoryarray) == ["MATH", "ECON"]  # the first on top
     assert list(fig.data[0].x) == pytest.approx([5 / 6, 0.5])
     assert list(fig.data[1].x) == pytest.approx([5 / 6, 1.0])
-    assert list(fig.data[0].text) == ["83%", "50%"]
+    assert list(fig.data[0].text) == [percent(5 / 6, lang), percent(0.5, lang)]
     assert fig.layout.xaxis.tickformat == ".0%"
     # A long title goes on two lines, under which the legend has its own row.
     heading = fig.layout.title.text

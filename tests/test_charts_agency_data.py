@@ -108,8 +108,9 @@ def test_uncomputable_changes_show_their_status():
     assert bar.marker.color[3] == bar.marker.color[4] == charts.THRESHOLD_COLOR
     assert bar.text[3] == translate("agency.status.missing_current", "ky")
     assert bar.text[4] == translate("agency.status.zero_previous", "ky")
-    assert bar.text[0] == "+30.0%"
-    assert bar.text[2] == "-40.0%"
+    # Kyrgyz writes a decimal comma and the minus sign (U+2212), never a hyphen.
+    assert bar.text[0] == "+30,0%"
+    assert bar.text[2] == "\u2212\u206040,0%"
 
 
 def test_missing_name_falls_back_to_the_code():

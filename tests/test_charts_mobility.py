@@ -142,7 +142,7 @@ def test_recognition_bar_rates_and_labels():
     (bar,) = fig.data
     assert list(bar.x) == [0.5, 1.0]  # no rate, no bar
     assert list(bar.y) == [code_label("mevlana", "ru"), code_label("erasmus_plus", "ru")]
-    assert list(bar.text) == ["50%", "100%"]
+    assert list(bar.text) == ["50\xa0%", "100\xa0%"]  # as Russian writes a percentage
     assert "10" in bar.customdata[0] and "5" in bar.customdata[0]
     assert fig.layout.xaxis.tickformat == ".0%"
 

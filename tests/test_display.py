@@ -89,3 +89,11 @@ def test_shares_and_changes_are_written_as_the_language_does():
     assert share(1, 0, "ky") == "—"
     assert "\u2212\u20605" in (change_delta(95, 100, "en").text or "")
     assert "+5" in (change_delta(105, 100, "ru").text or "")
+
+
+def test_plain_shows_user_text_as_text_not_markdown_or_html():
+    from sapat.display import plain
+
+    assert plain("my_file*v2 [final].xlsx") == r"my\_file\*v2 \[final\].xlsx"
+    assert plain("<b>x</b>") == r"&lt;b>x&lt;/b>"
+    assert plain(12) == "12"  # any object is turned into text first

@@ -32,3 +32,20 @@ def test_overlapping_runs_each_get_their_own_cursor(db_path, env_db):
         thread.join()
     assert not errors
     assert len({id(c) for c in seen}) == 4
+
+
+def test_a_missing_card_value_shows_a_dash_not_none_or_nan():
+    from streamlit.testing.v1 import AppTest
+
+    def script() -> None:
+        import streamlit as st
+
+        from sapat.web import card
+
+        card(st, "A", float("nan"))
+        card(st, "B", None)
+        card(st, "C", 0)
+
+    at = AppTest.from_function(script).run()
+    assert not at.exception
+    assert [m.value for m in at.metric] == ["—", "—", "0"]

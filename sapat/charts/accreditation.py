@@ -17,6 +17,7 @@ from sapat.charts.common import (
 from sapat.charts.common import empty as _empty
 from sapat.charts.common import title as _title
 from sapat.display import format_date
+from sapat.formats import is_number, percent
 from sapat.i18n import code_label, column_label, localized, translate
 
 # Expiry class → colour (queries.accreditation.EXPIRY), then the normal and open-ended
@@ -133,7 +134,7 @@ def coverage_bars(frame: pd.DataFrame, lang: str, group_type: str = "faculty") -
             orientation="h",
             name=name,
             marker_color=SHARE_COLORS[share],
-            text=[f"{v:.0%}" if pd.notna(v) else "" for v in values],
+            text=[percent(v, lang) if is_number(v) else "" for v in values],
             textposition="outside",
             cliponaxis=False,
             customdata=list(zip(counts.fillna(0), data["programs"], strict=True)),
@@ -146,7 +147,9 @@ def coverage_bars(frame: pd.DataFrame, lang: str, group_type: str = "faculty") -
     fig.update_layout(
         barmode="group",
         bargap=0.2,
-        height=max(360, 46 * len(labels) + top + 60),
+        # 36 px a group of two bars: eight faculties and the cards above them print on
+        # one A4 landscape page (tests/test_browser_print.py).
+        height=max(320, 36 * len(labels) + top + 60),
         margin={**_MARGIN, "t": top},
         # Listed as drawn, top-down: Plotly draws a group's first bar at the bottom.
         legend={**LEGEND_ABOVE_RIGHT, "traceorder": "reversed"},

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from sapat.charts.common import title as _title
-from sapat.formats import is_number
+from sapat.formats import is_number, signed_percent
 from sapat.i18n import code_label, localized, translate
 from sapat.queries.agency_data import PERCENT_RATIOS, THRESHOLD_DEFAULT
 
@@ -88,7 +88,7 @@ def jumps_bar(frame: pd.DataFrame, lang: str, threshold: float | None = None) ->
             for f, ok in zip(flagged, computed, strict=True)
         ],
         text=[
-            f"{c:+.1%}" if ok else status_label(s, lang)
+            signed_percent(c, lang, 1) if ok else status_label(s, lang)
             for c, s, ok in zip(changes, statuses, computed, strict=True)
         ],
         textposition="outside",

@@ -10,6 +10,7 @@ from sapat.charts.common import title as _title
 from sapat.charts.common import top_margin, wrapped
 from sapat.charts.overview import DIRECTION_COLORS, direction_bars
 from sapat.countries import country_name
+from sapat.formats import is_number, percent
 from sapat.i18n import code_label, has, translate
 from schemas.registry import get_dataset
 
@@ -273,7 +274,7 @@ def recognition_bar(df: pd.DataFrame, lang: str, by: str | None = None) -> go.Fi
         y=labels,
         orientation="h",
         marker_color=BAR_COLOR,
-        text=[f"{r:.0%}" for r in frame["rate"]],
+        text=[percent(r, lang) if is_number(r) else "" for r in frame["rate"]],
         textposition="outside",
         cliponaxis=False,
         customdata=hover,
