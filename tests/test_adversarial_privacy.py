@@ -376,7 +376,9 @@ def rating_shown(seen: Received) -> dict[tuple[str, str], list[Known]]:
             continue
         labels = frame[header("faculty")].astype(str)
         for name in RATING_FIGURES:
-            if header(name) not in frame:
+            # A styled table is sent twice: its data, and its display text ("63.4", "—");
+            # the numbers are read from the data.
+            if header(name) not in frame or not pd.api.types.is_numeric_dtype(frame[header(name)]):
                 continue
             column = frame[header(name)].astype(float)
             for label, known in zip(labels[column.notna()], shown_as(column), strict=True):
@@ -584,6 +586,8 @@ def questions_shown(view: Received, group: str) -> dict[tuple[str, str], list[Kn
             continue
         mine = frame[frame[header("respondent_group")] == group]
         for name in ("mean_score", "share_satisfied", "responses"):
+            if not pd.api.types.is_numeric_dtype(mine[header(name)]):
+                continue  # a styled table's display text; its numbers are in its data
             for text, k in shown_pairs(mine[header("question")], mine[header(name)]):
                 out[(text, name)].append(k)
     for figure in view.figures:

@@ -472,7 +472,7 @@ def test_cli_exit_codes_summary_and_proposals(tmp_path: Path, db_path: Path):
     assert out.returncode == 0, out.stdout + out.stderr
     assert "1501 rows in, 1501 loaded, 0 rejected" in out.stdout
     assert "14823 rows in, 14823 loaded, 0 rejected" in out.stdout
-    assert "Table format: QS (2026), 1501 rows" in out.stdout
+    assert "Table format: QS (2026), 1,501 rows" in out.stdout
 
     qs25 = str(RANKINGS / "qs_wur_2025.csv")
     out = cli(qs25, "--db", str(db_path))  # no --ranking: the columns say QS WUR
