@@ -105,7 +105,10 @@ shown = pd.DataFrame(
         header("value"): formatted(card["value"], card["unit"]),
         header("target"): formatted(card["target"], card["unit"]),
         header("kpi_status"): card["status"].map(status_text),
-        header("change"): card["change"],
+        header("change"): [
+            charts.format_change(c, u, lang())
+            for c, u in zip(card["change"], card["unit"], strict=True)
+        ],
         header("history"): card["history"],
         header("unit"): card["unit"].map(lambda u: t(f"code.{u}")),
         t("kpis.col_computed"): card["measure"].notna(),
@@ -142,9 +145,6 @@ table(
     "dl_kpi_scorecard",
     t("download.kpi_scorecard", year=year),
     source=(kq.scorecard, *measured),
-    # The change as the language writes it (+0,4 in ky and ru), signed, one decimal.
-    decimals={header("change"): 1},
-    signed=(header("change"),),
     column_config={
         header("history"): st.column_config.LineChartColumn(header("history")),
     },

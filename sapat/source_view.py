@@ -36,8 +36,9 @@ def upload_text(batch: dict) -> str:
     return t(
         "source.upload",
         batch=batch["batch_id"],
-        file=plain(batch["file_name"]),
-        who=plain(batch["uploaded_by"]),
+        # An upload from an older warehouse may lack its file name or account.
+        file=plain(batch["file_name"] or "—"),
+        who=plain(batch["uploaded_by"] or "—"),
         when=format_date(batch["uploaded_at"], lang()),
     )
 

@@ -302,3 +302,17 @@ def test_faculty_matrix_writes_values_in_the_language_and_tints_by_status(lang):
 
 def test_faculty_matrix_of_nothing_is_an_empty_table():
     assert charts.faculty_matrix(matrix_frame().iloc[0:0], "ky").data.shape[0] == 0
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "lang", "shown"),
+    [
+        (690.0, "count", "en", "+690"),  # a count's change is whole
+        (-35.0, "count", "ky", "\u2212\u206035"),
+        (-7.63, "percent", "ru", "\u2212\u20607,6"),  # percentage points, one decimal
+        (0.3, "ratio", "en", "+0.30"),
+        (None, "count", "en", "—"),
+    ],
+)
+def test_a_kpi_change_is_written_in_its_units_precision(value, unit, lang, shown):
+    assert charts.format_change(value, unit, lang) == shown

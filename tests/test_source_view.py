@@ -92,3 +92,12 @@ def test_a_card_names_the_measure_it_is_computed_from(demo_db, env_db):
     measure = EN["source.measure"].format(measure=EN["measure.exam_pass_rate"])
     assert any(measure in h for h in helps)
     assert any(EN["dataset.exam_results"] in h for h in helps)
+
+
+def test_an_upload_without_file_name_or_account_reads_as_a_dash():
+    from sapat.source_view import upload_text
+
+    text = upload_text(
+        {"batch_id": 7, "file_name": None, "uploaded_by": None, "uploaded_at": None}
+    )
+    assert "None" not in text and "nan" not in text and "7" in text

@@ -25,7 +25,8 @@ UNKNOWN_COLOR = "#9E9E9E"
 VALUE_LINE_COLOR = "#1F4E79"
 TARGET_COLOR = "#555555"
 _MARGIN = {"l": 10, "r": 10, "t": 60, "b": 10}
-_LEGEND_WIDTH = 340  # pixels of a KPI chart (half a laptop screen) its legend takes a row
+_LEGEND_WIDTH = 300  # pixels of a KPI chart (half a laptop screen) its legend takes a row (less
+# than the chart is wide: Kyrgyz items wrap sooner than the 7 pixels a character estimate)
 # Plotly (d3) number formats per KPI unit: (format, tick prefix, tick suffix).
 # Percent KPIs are stored as 0–100, so they get a '%' suffix, never a d3 '%' format.
 _UNIT_FORMATS: dict[str, tuple[str, str, str]] = {
@@ -82,6 +83,18 @@ def format_value(value: object, unit: str | None, lang: str) -> str:
     if unit == "usd":
         return formats.money(number, "USD", lang)
     return formats.number(number, lang, decimals=0 if number.is_integer() else 2)
+
+
+# Decimals of a KPI's change by its unit: whole counts (+690, not +690.0), percentage points
+# to one decimal, ratios and scores to two.
+_CHANGE_DECIMALS = {"percent": 1, "ratio": 2, "score": 2}
+
+
+def format_change(value: object, unit: str | None, lang: str) -> str:
+    """A KPI's change from the year before, signed, in the unit's precision; '—' if none."""
+    if not is_number(value):
+        return formats.DASH
+    return formats.signed_number(value, lang, _CHANGE_DECIMALS.get(unit or "", 0))
 
 
 def kpi_history(
