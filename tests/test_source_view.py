@@ -97,7 +97,5 @@ def test_a_card_names_the_measure_it_is_computed_from(demo_db, env_db):
 def test_an_upload_without_file_name_or_account_reads_as_a_dash():
     from sapat.source_view import upload_text
 
-    text = upload_text(
-        {"batch_id": 7, "file_name": None, "uploaded_by": None, "uploaded_at": None}
-    )
+    text = upload_text({"batch_id": 7, "file_name": None, "uploaded_by": None, "uploaded_at": None})
     assert "None" not in text and "nan" not in text and "7" in text
