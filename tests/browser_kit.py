@@ -87,6 +87,19 @@ def sign_in(page, url: str, user: str = "viewer") -> None:
     page.get_by_test_id("stSidebarNav").wait_for()
 
 
+def open_tab(page, name: str) -> None:
+    """Click the tab ``name`` and wait for the rerun it starts to end: a lazy tab
+    (web.lazy_tabs) is drawn only then, and a widget found before it would be replaced."""
+    page.get_by_role("tab", name=name).click()
+    page.wait_for_function(
+        """(name) => [...document.querySelectorAll('[role="tab"]')].some(
+            (t) => t.textContent.trim() === name && t.getAttribute('aria-selected') === 'true')""",
+        arg=name,
+    )
+    page.wait_for_timeout(300)  # the rerun starts
+    page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for()
+
+
 def metric(page, label: str) -> str:
     """The value of the headline card whose label is ``label``."""
     name = page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True)

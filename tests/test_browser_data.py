@@ -13,7 +13,7 @@ import pytest
 
 from sapat.i18n import catalog, translate
 from sapat.queries import overview as oq
-from tests.browser_kit import CHROMIUM, SHOTS, choose, go, metric, sign_in
+from tests.browser_kit import CHROMIUM, SHOTS, choose, go, metric, open_tab, sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -135,7 +135,7 @@ def test_editor_uploads_fixes_commits_sees_and_undoes(server, page, demo_db, tmp
     )
 
     go(page, EN["ui.nav_data"])
-    page.get_by_role("tab", name=EN["data.tab_history"]).click()
+    open_tab(page, EN["data.tab_history"])
     page.get_by_role("button", name=EN["data.undo"]).click()
     page.get_by_role("button", name=EN["data.undo_yes"]).click()
     page.get_by_text(re.compile(r"undone: 3 rows removed, 0 restored")).wait_for()

@@ -89,9 +89,9 @@ PAGES = [
 ]
 # The page has settled: the same charts with the same amount of text, nothing stale and
 # Streamlit not running, for 0.6 s.
-# Settled: the open tab's panel has been drawn (a lazy tab is empty until its rerun ends,
-# which takes a while on a busy machine), every chart container holds its drawn chart, and
-# nothing changed for a second.
+# Settled: the script run has ended, the open tab's panel has been drawn (a lazy tab is empty
+# until its rerun ends, which takes a while on a busy machine), every chart container holds
+# its drawn chart, and nothing changed for a second.
 SETTLED = """async () => {
   const visible = (e) => e.offsetParent !== null;
   const ready = () => {
@@ -99,7 +99,10 @@ SETTLED = """async () => {
     const empty = panels.some((p) => !p.querySelector('[data-testid="stElementContainer"]'));
     const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].filter(visible);
     const undrawn = charts.some((c) => !c.querySelector('.main-svg text'));
-    return !empty && !undrawn;
+    // Streamlit's own mark of a finished run, as its end-to-end tests read it.
+    const app = document.querySelector('[data-testid="stApp"]');
+    const idle = app && app.getAttribute('data-test-script-state') === 'notRunning';
+    return idle && !empty && !undrawn;
   };
   const sig = () => [...document.querySelectorAll('.js-plotly-plot')]
       .filter(visible)

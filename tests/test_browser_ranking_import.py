@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from sapat.i18n import catalog
-from tests.browser_kit import CHROMIUM, SHOTS, choose, go, metric, sign_in
+from tests.browser_kit import CHROMIUM, SHOTS, choose, go, metric, open_tab, sign_in
 from tests.conftest import PUBLIC
 
 THE_2026 = PUBLIC / "rankings" / "the_wur_2026_official_layout.csv"
@@ -69,7 +69,7 @@ def test_rankings_editor_previews_accepts_one_alias_commits_and_undoes(server, b
     try:
         sign_in(page, f"{server}/?lang=ky", "editor")
         go(page, KY["ui.nav_data"])
-        page.get_by_role("tab", name=KY["rankings_import.tab"]).click()
+        open_tab(page, KY["rankings_import.tab"])
         uploader = page.get_by_test_id("stFileUploader").filter(
             has_text=KY["rankings_import.upload"]
         )
@@ -99,8 +99,9 @@ def test_rankings_editor_previews_accepts_one_alias_commits_and_undoes(server, b
             or metric(page, KY["rankings_import.metric_rows"]) == "3000"
         )
         assert metric(page, KY["rankings_import.metric_held"]) == "1"  # the shifted row
+        # Waited for, not read at once: the proposals are drawn after the metrics.
+        page.get_by_text(KY["rankings_import.proposals_title"].format(count=2)).first.wait_for()
         body = page.inner_text("body")
-        assert KY["rankings_import.proposals_title"].format(count=2) in body
         osh = page.get_by_test_id("stCheckbox").filter(has_text="Osh State Universty")
         assert "Osh State University" in osh.inner_text() and "★" in osh.inner_text()
         assert "Traceback" not in body and "None" not in body
@@ -137,7 +138,7 @@ def test_rankings_editor_previews_accepts_one_alias_commits_and_undoes(server, b
             found[n] for n in ("batch", "indicators", "loaded", "rejected", "aliases")
         )
         assert (loaded, rejected, aliases) == ("2999", "1", "1")
-        page.get_by_role("tab", name=KY["data.tab_history"]).click()
+        open_tab(page, KY["data.tab_history"])
         picker = page.get_by_test_id("stSelectbox").filter(has_text=KY["data.undo_batch"]).first
         for undo in (indicators, batch):  # each an upload of its own, undone like any other
             choose(page, picker, f"{undo} · ")
