@@ -85,6 +85,13 @@ def sign_in(page, url: str, user: str = "viewer") -> None:
     fields.nth(1).fill(PASSWORD)
     page.get_by_test_id("stFormSubmitButton").locator("button").click()
     page.get_by_test_id("stSidebarNav").wait_for()
+    idle(page)
+
+
+def idle(page) -> None:
+    """Wait for the page's script run to end (Streamlit's own mark, as its tests read it):
+    what a test reads next is then the whole page, not its first half on a busy machine."""
+    page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for()
 
 
 def open_tab(page, name: str) -> None:
@@ -97,7 +104,7 @@ def open_tab(page, name: str) -> None:
         arg=name,
     )
     page.wait_for_timeout(300)  # the rerun starts
-    page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for()
+    idle(page)
 
 
 def metric(page, label: str) -> str:
@@ -121,6 +128,7 @@ def go(page, title: str) -> None:
             page.wait_for_url(
                 lambda url: url.split("?")[0].rstrip("/").endswith(path), timeout=15_000
             )
+            idle(page)
             return
         except PlaywrightTimeout:
             continue

@@ -76,7 +76,12 @@ def test_overview_in_a_real_browser(server, browser, demo_db):
     expired = translate("alert.expired", "en", count=alerts["expired"].count)
     page.get_by_role("link", name=expired).click()
     page.get_by_text(en["ui.accreditation_title"]).first.wait_for()
-    assert page.url.rstrip("/").endswith("/accreditation")
+    # The page behind the alert, on the tab the alert is about (its ?tab= is taken once).
+    assert page.url.split("?")[0].rstrip("/").endswith("/accreditation")
+    watch = page.get_by_role("tab", name=en["ui.accreditation_tab_watch"])
+    page.wait_for_function(
+        "(el) => el.getAttribute('aria-selected') === 'true'", arg=watch.element_handle()
+    )
     page.close()
 
 
