@@ -15,6 +15,7 @@ from sapat.web import (
     card,
     chart,
     entry_guard,
+    faculties,
     faculty_label,
     labelled,
     lang,
@@ -35,11 +36,13 @@ if not opts["years"] and not survey_years:
     st.info(t("ui.quality_empty"))
     st.stop()
 
+faculty_names = faculties()
 faculty = st.selectbox(
     t("ui.quality_faculty"),
     [None, *sorted(opts["faculties"], key=faculty_label)],
-    format_func=lambda f: (
-        translate("ui.all_faculties", language) if f is None else faculty_label(f)
+    # Names bound now: a widget's labels may be formatted outside this run (AppTest).
+    format_func=lambda f, names=faculty_names: (
+        translate("ui.all_faculties", language) if f is None else names.label(f)
     ),
     key="aq_faculty",
     width=460,  # the longest faculty name, whole

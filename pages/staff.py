@@ -40,11 +40,13 @@ if not years:
 threshold = degree_threshold()
 left, right = st.columns([1, 3])
 year = left.selectbox(t("ui.staff_year"), years, key="ts_year")
+faculty_names = faculties()
 faculty = right.selectbox(
     t("ui.quality_faculty"),
     [None, *sorted(query(sq.faculties), key=faculty_label)],
-    format_func=lambda f: (
-        translate("ui.all_faculties", language) if f is None else faculty_label(f)
+    # Names bound now: a widget's labels may be formatted outside this run (AppTest).
+    format_func=lambda f, names=faculty_names: (
+        translate("ui.all_faculties", language) if f is None else names.label(f)
     ),
     key="ts_faculty",
 )
